@@ -1,0 +1,153 @@
+"""The enrichment seam: topics and venue computed for each record as it is ingested.
+
+Ingest only depends on the small :class:`Enricher` protocol. :func:`load_enricher` wires in the
+real venue resolver (``tracker.venues``) and topic tagger (``tracker.topics``) when they are
+installed and falls back to :class:`NoopEnricher` otherwise, which leaves topics and venue
+columns untouched.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from tracker.records import PaperRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VenueInfo:
+    """The venue a record's comment / journal_ref / DOI points to, if any."""
+
+    name: str | None = None
+    """Display name, e.g. ``CVPR``."""
+    year: int | None = None
+    kind: str | None = None
+    """``conference``, ``journal``, ``workshop``, ``findings`` ..."""
+    status: str = "none"
+    """``accepted``, ``published``, ``submitted`` or ``none``."""
+    evidence: str | None = None
+    key: str | None = None
+    """``venues.key`` when the venue is in the venue table."""
+
+    def label(self) -> str | None:
+        """Readable one-line form stored in venue change events, e.g. ``CVPR 2024 (accepted)``."""
+        if self.status == "none" and not self.name:
+            return None
+        parts = [self.name or "?"]
+        if self.year:
+            parts.append(str(self.year))
+        return f"{' '.join(parts)} ({self.status})"
+
+
+NO_VENUE = VenueInfo()
+
+
+class Enricher(Protocol):
+    """Computes topics and venue for a record; the flags say which of the two it does."""
+
+    tags_topics: bool
+    resolves_venues: bool
+
+    def tag_topics(self, record: PaperRecord) -> list[tuple[str, float]]:
+        """Topic slugs with scores for a record."""
+        ...
+
+    def resolve_venue(self, record: PaperRecord) -> VenueInfo:
+        """The venue a record announces (``NO_VENUE`` when none)."""
+        ...
+
+
+class NoopEnricher:
+    """Does nothing: ingest keeps whatever topics and venues papers already have."""
+
+    tags_topics = False
+    resolves_venues = False
+
+    def tag_topics(self, record: PaperRecord) -> list[tuple[str, float]]:
+        """No topics."""
+        return []
+
+    def resolve_venue(self, record: PaperRecord) -> VenueInfo:
+        """No venue."""
+        return NO_VENUE
+
+
+def _venue_info(result: Any) -> VenueInfo:
+    """Adapt whatever the venue resolver returns (object or None) to :class:`VenueInfo`."""
+    if result is None:
+        return NO_VENUE
+
+    def get(*names: str) -> Any:
+        for name in names:
+            value = getattr(result, name, None)
+            if value is not None:
+                return value
+        return None
+
+    status = get("status") or "none"
+    status = getattr(status, "value", status)
+    name = get("venue", "name", "abbr")
+    name = getattr(name, "abbr", name)
+    key = get("venue_key", "key")
+    kind = get("kind")
+    return VenueInfo(
+        name=str(name) if name else None,
+        year=get("year"),
+        kind=str(getattr(kind, "value", kind)) if kind else None,
+        status=str(status),
+        evidence=get("evidence"),
+        key=str(key) if key else None,
+    )
+
+
+class LibraryEnricher:
+    """Calls the project's venue resolver and topic tagger (either may be absent)."""
+
+    def __init__(self, resolver: Any | None = None, tagger: Any | None = None) -> None:
+        self.resolver = resolver
+        self.tagger = tagger
+        self.tags_topics = tagger is not None
+        self.resolves_venues = resolver is not None
+
+    def tag_topics(self, record: PaperRecord) -> list[tuple[str, float]]:
+        """Tag with the topic tagger."""
+        if self.tagger is None:
+            return []
+        tags = self.tagger.tag(record.title, record.abstract, record.categories)
+        return [_as_pair(tag) for tag in tags]
+
+    def resolve_venue(self, record: PaperRecord) -> VenueInfo:
+        """Resolve with the venue resolver."""
+        if self.resolver is None:
+            return NO_VENUE
+        return _venue_info(self.resolver.resolve(record.comment, record.journal_ref, record.doi))
+
+
+def _as_pair(tag: Any) -> tuple[str, float]:
+    if isinstance(tag, tuple):
+        return str(tag[0]), float(tag[1])
+    return str(getattr(tag, "slug", tag)), float(getattr(tag, "score", 1.0))
+
+
+def load_enricher(seeds_dir: Path) -> Enricher:
+    """The real enricher when ``tracker.venues`` / ``tracker.topics`` provide one, else no-op."""
+    resolver = _build("tracker.venues", "VenueResolver", seeds_dir)
+    tagger = _build("tracker.topics", "Tagger", seeds_dir)
+    if resolver is None and tagger is None:
+        return NoopEnricher()
+    return LibraryEnricher(resolver, tagger)
+
+
+def _build(module_name: str, class_name: str, seeds_dir: Path) -> Any | None:
+    """``module.Class.from_seeds(seeds_dir)``, or None when that part is not installed."""
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+        return cls.from_seeds(seeds_dir)
+    except (ImportError, AttributeError) as exc:
+        log.info("%s.%s not available (%s); left unchanged", module_name, class_name, exc)
+        return None

@@ -1,0 +1,1 @@
+"""Where papers come from: the arXiv API (``arxiv_api``) and snapshot files (``snapshot``)."""
