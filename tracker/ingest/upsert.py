@@ -29,8 +29,14 @@ TOPICS = cast(Table, models.PaperTopic.__table__)
 TRACKED_FIELDS = ("comment", "journal_ref", "doi")
 """Fields that change on arXiv without a new version; every change becomes an event."""
 _CONTENT_FIELDS = ("title", "abstract", "authors", "categories", "primary_category")
-_VENUE_COLUMNS = ("venue_id", "venue_name", "venue_year", "venue_kind", "venue_status",
-                  "venue_evidence")  # fmt: skip
+_VENUE_COLUMNS = (
+    "venue_id",
+    "venue_name",
+    "venue_year",
+    "venue_kind",
+    "venue_status",
+    "venue_evidence",
+)
 
 
 @dataclass
@@ -159,15 +165,33 @@ def save_records(
         occurred = record.updated if record.latest_version > old["latest_version"] else now
         for name in TRACKED_FIELDS:
             if name in changed:
-                out.events.append(_event(arxiv_id, name, old[name], changed[name], occurred,
-                                         record.latest_version, run_id))  # fmt: skip
+                out.events.append(
+                    _event(
+                        arxiv_id,
+                        name,
+                        old[name],
+                        changed[name],
+                        occurred,
+                        record.latest_version,
+                        run_id,
+                    )
+                )
         if enricher.resolves_venues and any(name in changed for name in TRACKED_FIELDS):
             venue = enricher.resolve_venue(record)
             new_cols = _venue_columns(venue, venue_ids)
             old_label = _label_of(old)
             if venue.label() != old_label:
-                out.events.append(_event(arxiv_id, "venue", old_label, venue.label(), occurred,
-                                         record.latest_version, run_id))  # fmt: skip
+                out.events.append(
+                    _event(
+                        arxiv_id,
+                        "venue",
+                        old_label,
+                        venue.label(),
+                        occurred,
+                        record.latest_version,
+                        run_id,
+                    )
+                )
             changed.update({k: v for k, v in new_cols.items() if old[k] != v})
         if enricher.tags_topics and any(name in changed for name in _CONTENT_FIELDS):
             out.tagged[arxiv_id] = enricher.tag_topics(record)
@@ -184,15 +208,30 @@ def save_records(
     return counts
 
 
-def _event(arxiv_id: str, name: str, old: Any, new: Any, occurred: datetime, version: int,
-           run_id: int | None) -> dict[str, Any]:  # fmt: skip
-    return {"arxiv_id": arxiv_id, "field": name, "old_value": old, "new_value": new,
-            "occurred_at": occurred, "version": version, "run_id": run_id}  # fmt: skip
+def _event(
+    arxiv_id: str,
+    name: str,
+    old: Any,
+    new: Any,
+    occurred: datetime,
+    version: int,
+    run_id: int | None,
+) -> dict[str, Any]:
+    return {
+        "arxiv_id": arxiv_id,
+        "field": name,
+        "old_value": old,
+        "new_value": new,
+        "occurred_at": occurred,
+        "version": version,
+        "run_id": run_id,
+    }
 
 
 def _label_of(row: dict[str, Any]) -> str | None:
-    return VenueInfo(name=row["venue_name"], year=row["venue_year"],
-                     status=row["venue_status"] or "none").label()  # fmt: skip
+    return VenueInfo(
+        name=row["venue_name"], year=row["venue_year"], status=row["venue_status"] or "none"
+    ).label()
 
 
 def _venue_columns(venue: VenueInfo, venue_ids: _VenueIds) -> dict[str, Any]:
@@ -239,9 +278,7 @@ def _load_papers(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
 def _load_versions(session: Session, ids: list[str]) -> set[tuple[str, int]]:
     found: set[tuple[str, int]] = set()
     for part in chunks(ids):
-        stmt = select(VERSIONS.c.arxiv_id, VERSIONS.c.version).where(
-            VERSIONS.c.arxiv_id.in_(part)
-        )
+        stmt = select(VERSIONS.c.arxiv_id, VERSIONS.c.version).where(VERSIONS.c.arxiv_id.in_(part))
         found.update((row.arxiv_id, row.version) for row in session.execute(stmt))
     return found
 

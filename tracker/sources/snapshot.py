@@ -210,7 +210,7 @@ def load_oai(path: str | Path, on_error: ErrorHandler | None = None) -> Iterator
     report = on_error or _log_error
     number = 0
     with open(path, "rb") as fh:
-        raw_stream: IO[bytes] = gzip.GzipFile(fileobj=fh) if str(path).endswith(".gz") else fh
+        raw_stream: Any = gzip.GzipFile(fileobj=fh) if str(path).endswith(".gz") else fh
         context = etree.iterparse(raw_stream, events=("end",), tag=_OAI_NS + "record")
         try:
             for _event, elem in context:

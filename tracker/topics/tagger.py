@@ -55,6 +55,7 @@ class Tagger:
         self._categories: dict[str, list[tuple[int, float]]] = {}
         self._yields: list[tuple[int, frozenset[int], float]] = []
         self._token_cache: dict[str, tuple[str, ...]] = {}
+        self._vocab: frozenset[str] = frozenset()
         self._compile()
 
     @classmethod
@@ -90,6 +91,7 @@ class Tagger:
                 others = frozenset(index[o] for o in rule.yield_to if o != slug)
                 self._yields.append((t, others, rule.yield_factor))
         self._prefixes = sorted(prefixes, key=len, reverse=True)
+        self._vocab = frozenset(w for words in phrase_ids for w in words)
 
     @staticmethod
     def _phrase_words(phrase: str, prefixes: set[str]) -> list[str]:
@@ -107,10 +109,11 @@ class Tagger:
     # --- matching -----------------------------------------------------------------------
 
     def _keys(self, token: str) -> tuple[str, ...]:
-        """Trie keys a text token can take: its stem and every wildcard prefix it starts with."""
+        """Trie keys a text token can take (stem, wildcard prefixes); () when in no phrase."""
         keys = self._token_cache.get(token)
         if keys is None:
-            keys = (_stem(token),) + tuple(p + "*" for p in self._prefixes if token.startswith(p))
+            found = (_stem(token),) + tuple(p + "*" for p in self._prefixes if token.startswith(p))
+            keys = tuple(k for k in found if k in self._vocab)
             if len(self._token_cache) < 500_000:
                 self._token_cache[token] = keys
         return keys
@@ -119,11 +122,16 @@ class Tagger:
         """Add how often each phrase occurs in ``text`` to ``counts``."""
         cache = self._token_cache
         keys_of = self._keys
-        keyed = [cache.get(tok) or keys_of(tok) for tok in _TOKEN_RE.findall(text.lower())]
+        keyed = [
+            cache[tok] if tok in cache else keys_of(tok)
+            for tok in _TOKEN_RE.findall(text.lower())
+        ]
         root = self._root
         n = len(keyed)
-        for i in range(n):
-            frontier = [root[k] for k in keyed[i] if k in root]
+        for i, first in enumerate(keyed):
+            if not first:
+                continue
+            frontier = [root[k] for k in first if k in root]
             j = i + 1
             while frontier:
                 nxt = []

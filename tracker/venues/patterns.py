@@ -1,0 +1,130 @@
+"""Tokens and cue words: how comments and journal-refs are cut up before venues are looked up.
+
+Everything here is compiled once at import; the resolver only does dict and set lookups on
+the tokens these patterns produce.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+# A token is a run of letters/digits, possibly joined by ' & + - (CVPR'25, S&P, ASP-DAC).
+TOKEN_RE = re.compile(r"[^\W_]+(?:[’'&+\-][^\W_]+)*")
+URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b(?:github|huggingface)\.\S+", re.I)
+# Clause ends: sentence full stop (not "Proc." style abbreviations before a capital), ; | newline
+# paragraph, and the opening of a new statement after a comma.
+CLAUSE_BREAK_RE = re.compile(r"(?<![A-Z])(?<!\b(?:Proc|Conf|Int|Intl|Vol|pp|no|No|vs|et|al))\.(?:\s+|$)"
+                             r"|[;|]|\n\s*\n|\s[-–—]\s")  # fmt: skip
+ABBR_YEAR_RE = re.compile(r"^([a-z][a-z&+\-]*?[a-z&+])[-']?(\d{2}|\d{4})$")
+YEAR4_RE = re.compile(r"^(19[89]\d|20[0-4]\d)$")
+YEAR2_RE = re.compile(r"^\d{2}$")
+ORDINAL_RE = re.compile(r"^\d+(?:st|nd|rd|th)$")
+NUMBER_RE = re.compile(r"^\d+$")
+
+# Words that never distinguish one venue name from another; dropped before phrase lookups.
+FILLER = frozenset("""
+the of on and in for at to a an ieee acm cvf rsj siam ifip annual international intl int
+proceedings proc conf proceeding
+""".split())
+# Abbreviated name words expanded before phrase lookups ("IEEE Trans. Image Process.").
+EXPAND = {"conf": "conference", "trans": "transactions", "symp": "symposium", "j": "journal",
+          "jour": "journal", "workshops": "workshop"}  # fmt: skip
+
+ACCEPT = frozenset("""
+accepted accept accepts acceptance appear appears appearing appeared presented present
+presentation camera camera-ready oral spotlight highlight poster selected published publish
+publication proceedings proceeding conference-paper
+""".split())
+PUBLISHED = frozenset("published publication appeared proceedings proceeding".split())
+SUBMIT = frozenset("""
+submitted submission submit submitting review reviewing consideration resubmitted
+""".split())
+REJECT = frozenset("rejected reject rejection withdrawn".split())
+PRIOR = frozenset("extension extends extending extended-version builds based preliminary".split())
+WORKSHOP = frozenset("""
+workshop workshops wksp wkshp srw symposium-workshop colocated co-located conjunction
+satellite challenge challenges competition
+""".split())
+FINDINGS = frozenset({"findings"})
+OTHER_TRACK = frozenset("""
+demo demos demonstration demonstrations tutorial tutorials doctoral consortium phd student
+industry industrial late-breaking lbr lbw companion adjunct abstract abstracts tiny blogpost
+blog non-archival nonarchival
+""".split())
+TRACK_WORDS = WORKSHOP | FINDINGS | OTHER_TRACK | frozenset(
+    "main track oral spotlight poster paper papers long short conference".split())
+CONTINUATION = frozenset("and for of on with in &".split())
+
+
+class Token(NamedTuple):
+    """One token of the input with its character span."""
+
+    start: int
+    end: int
+    text: str
+    low: str
+
+
+def fold(text: str) -> str:
+    """ASCII-fold text (accents, fancy quotes and dashes) keeping length where possible."""
+    if text.isascii():
+        return text
+    text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    if text.isascii():
+        return text
+    return "".join(
+        c if c.isascii() else (unicodedata.normalize("NFKD", c)[:1] or " ") for c in text
+    )
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into tokens; URLs are blanked first so code links never look like venues."""
+    if "/" in text or "@" in text:
+        text = URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return [Token(m.start(), m.end(), m.group(0), m.group(0).lower())
+            for m in TOKEN_RE.finditer(text)]  # fmt: skip
+
+
+def clause_ids(text: str, tokens: list[Token]) -> list[int]:
+    """The clause number of every token (clauses split at full stops, semicolons, dashes)."""
+    breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)]
+    ids: list[int] = []
+    b = 0
+    for tok in tokens:
+        while b < len(breaks) and breaks[b] < tok.start:
+            b += 1
+        ids.append(b)
+    return ids
+
+
+def parse_year(low: str, prev_char: str = "") -> int | None:
+    """A 4-digit year 1980-2049, or a 2-digit one written after an apostrophe ('25)."""
+    if YEAR4_RE.match(low):
+        return int(low)
+    if prev_char == "'" and YEAR2_RE.match(low):
+        return 2000 + int(low)
+    return None
+
+
+def two_digit_year(digits: str) -> int | None:
+    """``25`` -> 2025, ``2025`` -> 2025, else None (years 1980-2049)."""
+    if len(digits) == 4:
+        return int(digits) if YEAR4_RE.match(digits) else None
+    if len(digits) == 2:
+        value = int(digits)
+        return 2000 + value if value < 50 else (1900 + value if value >= 80 else None)
+    return None
+
+
+def phrase_words(text: str) -> list[str]:
+    """The words of a name as phrase lookups see them: lower-case, filler dropped, expanded."""
+    words: list[str] = []
+    for tok in TOKEN_RE.findall(fold(text).lower()):
+        for part in tok.replace("'", " ").replace("&", " ").split():
+            part = EXPAND.get(part, part)
+            if part in FILLER or ORDINAL_RE.match(part) or NUMBER_RE.match(part):
+                continue
+            words.append(part)
+    return words
