@@ -1,4 +1,10 @@
-"""Shared fixtures: settings on a temporary SQLite database, a migrated engine, a session."""
+"""Shared fixtures: settings on a fresh database, a migrated engine, a session.
+
+Every test that uses ``database_url`` (and so ``settings``, ``engine``, ``session``) runs twice:
+on a temporary SQLite file and on a fresh database on a real PostgreSQL server that the session
+starts itself (see ``tests/pgserver.py``). Mark a test ``sqlite_only`` when it is about SQLite
+itself; set ``TRACKER_TEST_SKIP_POSTGRES=1`` to deselect the PostgreSQL half on purpose.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from tracker.config import PROJECT_ROOT, Settings, load_settings
 from tracker.db.engine import make_engine, make_sessionmaker
 from tracker.db.migrate import upgrade_db
 
+from .pgserver import ENV_OPT_OUT, PostgresServer, PostgresUnavailable, start_postgres_server
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = PROJECT_ROOT / "seeds"
 
@@ -27,10 +35,60 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TRACKER_CONFIG", str(tmp_path / "no-such-tracker.toml"))
 
 
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker for tests that only make sense on SQLite."""
+    config.addinivalue_line("markers", "sqlite_only: run only the SQLite half of a database test")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect PostgreSQL runs of ``sqlite_only`` tests, and all of them when opted out."""
+    opted_out = os.environ.get(ENV_OPT_OUT, "") not in ("", "0")
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_pg = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        is_pg = on_pg or item.get_closest_marker("postgres") is not None
+        if (on_pg and item.get_closest_marker("sqlite_only")) or (opted_out and is_pg):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the whole session; a failure to start fails the tests loudly."""
+    try:
+        server = start_postgres_server()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"PostgreSQL is required for the tests: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """URL of a fresh SQLite database file in the test's temporary folder."""
-    return f"sqlite:///{tmp_path / 'tracker.db'}"
+def pg_database_url(pg_server: PostgresServer) -> Iterator[str]:
+    """URL of a fresh, empty database on the test PostgreSQL server, dropped afterwards."""
+    name = pg_server.new_database_name()
+    url = pg_server.create_database(name)
+    yield url
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of a fresh empty database: an SQLite file in tmp_path, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tracker.db'}"
+    return str(request.getfixturevalue("pg_database_url"))
 
 
 @pytest.fixture

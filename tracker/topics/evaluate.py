@@ -1,6 +1,6 @@
 """Measure a tagger on a hand-labeled set: micro/macro F1 and per-topic precision/recall.
 
-Run ``python -m tracker.topics.evaluate [LABELED.jsonl] [--split dev|holdout]`` to print the figures.
+Print the figures: ``python -m tracker.topics.evaluate [LABELED.jsonl] [--split dev|holdout]``.
 """
 
 from __future__ import annotations
@@ -85,7 +85,9 @@ class Report:
         return "\n".join(lines)
 
 
-def load_labeled(path: str | Path = DEFAULT_LABELED, split: str | None = None) -> list[dict[str, Any]]:
+def load_labeled(
+    path: str | Path = DEFAULT_LABELED, split: str | None = None
+) -> list[dict[str, Any]]:
     """Read the labeled JSON-lines set, optionally one split (``dev`` or ``holdout``)."""
     rows = []
     with Path(path).open(encoding="utf-8") as fh:
@@ -103,7 +105,9 @@ def evaluate(tagger: Tagger, examples: Iterable[dict[str, Any]]) -> Report:
     report = Report(len(rows), {slug: TopicStats() for slug in tagger.slugs})
     for row in rows:
         gold = set(row["labels"])
-        got = {slug for slug, _ in tagger.tag(row["title"], row["abstract"], row.get("categories", ""))}
+        got = {
+            slug for slug, _ in tagger.tag(row["title"], row["abstract"], row.get("categories", ""))
+        }
         for slug in gold | got:
             stats = report.per_topic.setdefault(slug, TopicStats())
             if slug in gold and slug in got:
@@ -114,8 +118,12 @@ def evaluate(tagger: Tagger, examples: Iterable[dict[str, Any]]) -> Report:
                 stats.fn += 1
         if gold != got:
             report.errors.append(
-                {"id": row["id"], "title": row["title"], "missing": sorted(gold - got),
-                 "extra": sorted(got - gold)}
+                {
+                    "id": row["id"],
+                    "title": row["title"],
+                    "missing": sorted(gold - got),
+                    "extra": sorted(got - gold),
+                }
             )
     return report
 
@@ -132,7 +140,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(report.format())
     if args.errors:
         for err in report.errors:
-            print(f"{err['id']}  -{','.join(err['missing'])}  +{','.join(err['extra'])}  {err['title'][:70]}")
+            missing, extra = ",".join(err["missing"]), ",".join(err["extra"])
+            print(f"{err['id']}  -{missing}  +{extra}  {err['title'][:70]}")
 
 
 if __name__ == "__main__":

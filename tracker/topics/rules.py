@@ -1,4 +1,4 @@
-"""Load the tagger's phrase rules (``seeds/topic_rules.yaml``) and check them against the taxonomy."""
+"""Load the tagger's phrase rules (``seeds/topic_rules.yaml``), checked against the taxonomy."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import yaml
 from tracker.topics.taxonomy import Taxonomy, TaxonomyError
 
 DEFAULT_SETTINGS = {
-    "threshold": 1.0,
+    "threshold": 1.7,
     "title_weight": 1.5,
     "repeat_weight": 0.3,
     "max_repeats": 3,
     "max_topics": 4,
-    "relative_cut": 0.2,
+    "relative_cut": 0.7,
 }
 
 

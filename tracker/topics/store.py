@@ -42,9 +42,9 @@ def save_taxonomy(session: Session, taxonomy: Taxonomy) -> dict[str, int]:
     """Upsert areas and topics, delete ones no longer in the file, store the content hash."""
     areas = {a.slug: a for a in session.scalars(select(TopicArea))}
     for pos, area in enumerate(taxonomy.areas):
-        row = areas.get(area.slug) or TopicArea(slug=area.slug)
-        row.name_en, row.name_zh, row.position = area.name_en, area.name_zh, pos
-        session.add(row)
+        area_row = areas.get(area.slug) or TopicArea(slug=area.slug)
+        area_row.name_en, area_row.name_zh, area_row.position = area.name_en, area.name_zh, pos
+        session.add(area_row)
     topics = {t.slug: t for t in session.scalars(select(Topic))}
     added = 0
     for pos, topic in enumerate(taxonomy.topics):
@@ -64,13 +64,13 @@ def save_taxonomy(session: Session, taxonomy: Taxonomy) -> dict[str, int]:
     area_slugs = {a.slug for a in taxonomy.areas}
     session.execute(delete(TopicArea).where(TopicArea.slug.not_in(area_slugs)))
     _set_meta(session, TAXONOMY_HASH_KEY, taxonomy.content_hash)
-    log.info("taxonomy saved: %d topics (%d new, %d removed)", len(taxonomy.topics), added, len(gone))
+    log.info(
+        "taxonomy saved: %d topics (%d new, %d removed)", len(taxonomy.topics), added, len(gone)
+    )
     return {"topics": len(taxonomy.topics), "added": added, "removed": len(gone)}
 
 
-def save_paper_topics(
-    session: Session, tags: Mapping[str, Sequence[tuple[str, float]]]
-) -> int:
+def save_paper_topics(session: Session, tags: Mapping[str, Sequence[tuple[str, float]]]) -> int:
     """Replace the tags of the given papers in bulk; returns the number of tag rows written.
 
     Slugs that are not in the topics table (run ``tracker topics load``) are skipped.
@@ -90,8 +90,9 @@ def save_paper_topics(
     ]
     skipped = sum(len(p) for p in tags.values()) - len(rows)
     if skipped:
-        log.warning("%d tag(s) skipped: topic not in the topics table (run `tracker topics load`)",
-                    skipped)
+        log.warning(
+            "%d tag(s) skipped: topic not in the topics table (run `tracker topics load`)", skipped
+        )
     if rows:
         session.execute(insert(PaperTopic), rows)
     return len(rows)
@@ -101,7 +102,7 @@ def retag_all(
     session: Session,
     tagger: Tagger,
     batch_size: int = 2000,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> int:
     """Re-tag every paper in batches (keyset by id); calls ``progress(n)`` after each batch."""
     done = 0

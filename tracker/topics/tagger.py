@@ -6,7 +6,7 @@ Tagging is pure (``tag_*``): no files, no database. Build one ``Tagger`` and reu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,20 @@ def _stem(token: str) -> str:
     return token
 
 
+class _KeyCache(dict[str, tuple[str, ...]]):
+    """Token -> trie keys, computed on first sight (the vocabulary of papers is small)."""
+
+    def __init__(self, compute: Callable[[str], tuple[str, ...]]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        keys = self._compute(token)
+        if len(self) < 500_000:
+            self[token] = keys
+        return keys
+
+
 class Tagger:
     """Scores a paper against every topic; compiled once from a taxonomy and its rules."""
 
@@ -54,7 +68,7 @@ class Tagger:
         self._prefixes: list[str] = []
         self._categories: dict[str, list[tuple[int, float]]] = {}
         self._yields: list[tuple[int, frozenset[int], float]] = []
-        self._token_cache: dict[str, tuple[str, ...]] = {}
+        self._token_cache = _KeyCache(self._keys)
         self._vocab: frozenset[str] = frozenset()
         self._compile()
 
@@ -110,38 +124,45 @@ class Tagger:
 
     def _keys(self, token: str) -> tuple[str, ...]:
         """Trie keys a text token can take (stem, wildcard prefixes); () when in no phrase."""
-        keys = self._token_cache.get(token)
-        if keys is None:
-            found = (_stem(token),) + tuple(p + "*" for p in self._prefixes if token.startswith(p))
-            keys = tuple(k for k in found if k in self._vocab)
-            if len(self._token_cache) < 500_000:
-                self._token_cache[token] = keys
-        return keys
+        found = (_stem(token), *(p + "*" for p in self._prefixes if token.startswith(p)))
+        return tuple(k for k in found if k in self._vocab)
 
     def _count(self, text: str, counts: dict[int, int]) -> None:
         """Add how often each phrase occurs in ``text`` to ``counts``."""
         cache = self._token_cache
-        keys_of = self._keys
-        keyed = [
-            cache[tok] if tok in cache else keys_of(tok)
-            for tok in _TOKEN_RE.findall(text.lower())
-        ]
+        keyed = [cache[tok] for tok in _TOKEN_RE.findall(text.lower())]
         root = self._root
-        n = len(keyed)
         for i, first in enumerate(keyed):
-            if not first:
+            for key in first:
+                node = root.get(key)
+                if node is not None:
+                    self._walk(node, keyed, i + 1, counts)
+
+    @staticmethod
+    def _walk(node: dict[str, Any], keyed: list[tuple[str, ...]], j: int,
+              counts: dict[int, int]) -> None:  # fmt: skip
+        """Follow the trie from ``node`` along tokens ``j...``, counting every phrase end."""
+        n = len(keyed)
+        while True:
+            leaf = node.get(_LEAF)
+            if leaf:
+                for pid in leaf:
+                    counts[pid] = counts.get(pid, 0) + 1
+            if j >= n:
+                return
+            keys = keyed[j]
+            j += 1
+            if len(keys) == 1:
+                nxt = node.get(keys[0])
+                if nxt is None:
+                    return
+                node = nxt
                 continue
-            frontier = [root[k] for k in first if k in root]
-            j = i + 1
-            while frontier:
-                nxt = []
-                for node in frontier:
-                    for pid in node.get(_LEAF, ()):
-                        counts[pid] = counts.get(pid, 0) + 1
-                    if j < n:
-                        nxt.extend(node[k] for k in keyed[j] if k in node)
-                frontier = nxt
-                j += 1
+            for key in keys:  # a word matching both a stem and a wildcard: branch
+                child = node.get(key)
+                if child is not None:
+                    Tagger._walk(child, keyed, j, counts)
+            return
 
     def score(self, title: str, abstract: str, categories: Iterable[str] = ()) -> list[float]:
         """Raw score of every topic (taxonomy order), before thresholding."""
@@ -178,12 +199,9 @@ class Tagger:
         )
         if not ranked:
             return []
-        floor = ranked[0][0] * self._relative_cut
-        return [
-            (self.slugs[t], round(s / (s + threshold), 4))
-            for s, t in ranked[: self._max_topics]
-            if s >= floor
-        ]
+        fits = [(self.slugs[t], round(sc / (sc + threshold), 4)) for sc, t in ranked]
+        floor = fits[0][1] * self._relative_cut
+        return [(slug, fit) for slug, fit in fits[: self._max_topics] if fit >= floor]
 
     def tag_many(self, papers: Iterable[tuple[str, str, Sequence[str] | str]]) -> list[list[Tag]]:
         """Tag many ``(title, abstract, categories)`` tuples."""

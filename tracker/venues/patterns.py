@@ -13,10 +13,10 @@ from typing import NamedTuple
 # A token is a run of letters/digits, possibly joined by ' & + - (CVPR'25, S&P, ASP-DAC).
 TOKEN_RE = re.compile(r"[^\W_]+(?:[’'&+\-][^\W_]+)*")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b(?:github|huggingface)\.\S+", re.I)
-# Clause ends: sentence full stop (not "Proc." style abbreviations before a capital), ; | newline
-# paragraph, and the opening of a new statement after a comma.
-CLAUSE_BREAK_RE = re.compile(r"(?<![A-Z])(?<!\b(?:Proc|Conf|Int|Intl|Vol|pp|no|No|vs|et|al))\.(?:\s+|$)"
-                             r"|[;|]|\n\s*\n|\s[-–—]\s")  # fmt: skip
+# Clause ends: ; | a blank line, a spaced dash, and full stops that end a sentence. A stop after a
+# capitalised word is an abbreviation ("IEEE Trans. Image Process.") and does not end a clause.
+CLAUSE_BREAK_RE = re.compile(r"[;|]|\n\s*\n|\s[-]\s|(?<=[\w)\]])\.(?=\s|$)")
+_ABBREV_WORDS = frozenset("et al vs no pp vol proc conf int intl eds ed fig".split())
 ABBR_YEAR_RE = re.compile(r"^([a-z][a-z&+\-]*?[a-z&+])[-']?(\d{2}|\d{4})$")
 YEAR4_RE = re.compile(r"^(19[89]\d|20[0-4]\d)$")
 YEAR2_RE = re.compile(r"^\d{2}$")
@@ -26,7 +26,9 @@ NUMBER_RE = re.compile(r"^\d+$")
 # Words that never distinguish one venue name from another; dropped before phrase lookups.
 FILLER = frozenset("""
 the of on and in for at to a an ieee acm cvf rsj siam ifip annual international intl int
-proceedings proc conf proceeding
+proceedings proc conf proceeding first second third fourth fifth sixth seventh eighth ninth
+tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth
+nineteenth twentieth
 """.split())
 # Abbreviated name words expanded before phrase lookups ("IEEE Trans. Image Process.").
 EXPAND = {"conf": "conference", "trans": "transactions", "symp": "symposium", "j": "journal",
@@ -51,10 +53,11 @@ FINDINGS = frozenset({"findings"})
 OTHER_TRACK = frozenset("""
 demo demos demonstration demonstrations tutorial tutorials doctoral consortium phd student
 industry industrial late-breaking lbr lbw companion adjunct abstract abstracts tiny blogpost
-blog non-archival nonarchival
+blog non-archival nonarchival bridge undergraduate
 """.split())
 TRACK_WORDS = WORKSHOP | FINDINGS | OTHER_TRACK | frozenset(
-    "main track oral spotlight poster paper papers long short conference".split())
+    "main track oral spotlight poster paper papers long short conference research system"
+    .split())
 CONTINUATION = frozenset("and for of on with in &".split())
 
 
@@ -87,9 +90,23 @@ def tokenize(text: str) -> list[Token]:
             for m in TOKEN_RE.finditer(text)]  # fmt: skip
 
 
+def _ends_sentence(text: str, pos: int) -> bool:
+    if text[pos] != ".":
+        return True
+    k = pos
+    while k > 0 and (text[k - 1].isalnum() or text[k - 1] in ")]"):
+        k -= 1
+    word = text[k:pos].strip(")]")
+    if not word:
+        return True
+    if word.isdigit() or (word.isupper() and len(word) > 1):
+        return True  # "CVPR 2024. Code ..." / "Accepted to CVPR. Code ..."
+    return word[0].islower() and word.lower() not in _ABBREV_WORDS and len(word) > 2
+
+
 def clause_ids(text: str, tokens: list[Token]) -> list[int]:
-    """The clause number of every token (clauses split at full stops, semicolons, dashes)."""
-    breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)]
+    """The clause number of every token (clauses split at sentence ends, semicolons, dashes)."""
+    breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text) if _ends_sentence(text, m.start())]
     ids: list[int] = []
     b = 0
     for tok in tokens:
@@ -122,9 +139,16 @@ def phrase_words(text: str) -> list[str]:
     """The words of a name as phrase lookups see them: lower-case, filler dropped, expanded."""
     words: list[str] = []
     for tok in TOKEN_RE.findall(fold(text).lower()):
-        for part in tok.replace("'", " ").replace("&", " ").split():
+        for part in tok.replace("'", " ").replace("&", " ").replace("-", " ").split():
             part = EXPAND.get(part, part)
             if part in FILLER or ORDINAL_RE.match(part) or NUMBER_RE.match(part):
                 continue
-            words.append(part)
+            words.append(singular(part))
     return words
+
+
+def singular(word: str) -> str:
+    """Crude singular so "Neural Network" finds "Neural Networks"."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word

@@ -1,0 +1,149 @@
+"""The lookup tables the resolver uses, built once from the CCF catalog and the curated seeds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from tracker.ccf.catalog import CcfCatalog
+from tracker.venues.patterns import TOKEN_RE, fold, phrase_words
+from tracker.venues.seeds import VenueSeeds
+
+# Abbreviations that are also ordinary words or generic acronyms: they only count right after
+# an explicit cue ("accepted by IS", "published in Science").
+RISKY = frozenset("""
+AI AIM ALT ASAP ASSETS BIT CAD CASES CLUSTER CP DATE DIS ER FAST FM GI GM GROUP HCI HEALTH
+IMAGE IM IOT IR IS ISS IST ITS MASS MS NAS PAM PETS PR RE RV SAC SAT SC SPIN TOOLS TR VI VR
+WISE EG CN DC TC TG TAP TAC PG CF CL FC CC SEC IDA ICS SPL SPM GPC HCC DAI DAM SCN ISC CSL
+NPL MTA PUC TEC TFS CCC ATS MSN NCA TOS ACTA APAL ICC SLT CEC VIS ATC LoG Oakland Science
+Nature BigData IJIS JCC GMP TSC SCA NOCS PKC ICB KR MSR ASE ESE FSE SSE CAV ESA RTS ISPA
+MoDELS Expert
+""".split())
+
+
+@dataclass
+class VenueInfo:
+    """What the resolver needs to know about one venue."""
+
+    key: str
+    name: str
+    """Canonical short name: the CCF abbreviation, else the full name."""
+    kind: str
+    is_ccf: bool
+    tiers: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AbbrEntry:
+    """One venue an abbreviation (a tuple of lower-case tokens) may stand for."""
+
+    key: str
+    forms: frozenset[str]
+    """Exact spellings accepted when the abbreviation is case-sensitive."""
+    any_case: bool
+    risky: bool
+    curated: bool
+
+
+@dataclass
+class VenueIndex:
+    """Venue facts, abbreviations by token tuple and names by first word."""
+
+    venues: dict[str, VenueInfo]
+    abbrs: dict[tuple[str, ...], list[AbbrEntry]]
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]]
+    editions: list[int]
+    max_abbr_len: int = 1
+
+
+def _is_wordlike(abbr: str) -> bool:
+    return abbr.isalpha() and abbr[0].isupper() and abbr[1:].islower() and len(abbr) > 1
+
+
+def _abbr_tokens(abbr: str) -> tuple[str, ...]:
+    return tuple(t.lower() for t in TOKEN_RE.findall(fold(abbr).replace("’", "'")))
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.abbrs: dict[tuple[str, ...], dict[str, AbbrEntry]] = defaultdict(dict)
+        self.phrases: dict[tuple[str, ...], set[str]] = defaultdict(set)
+
+    def add_abbr(self, key: str, abbr: str, curated: bool) -> None:
+        toks = _abbr_tokens(abbr)
+        if not toks or len(toks) > 4:
+            return
+        letters = sum(c.isalpha() for c in abbr)
+        wordlike = _is_wordlike(abbr.replace(" ", ""))
+        risky = abbr in RISKY or (wordlike and len(toks) == 1 and curated is False)
+        any_case = letters >= 4 and not wordlike and not risky
+        old = self.abbrs[toks].get(key)
+        forms = {abbr.replace(" ", " "), abbr.upper()}
+        if old is not None:
+            forms |= old.forms
+            any_case = any_case and old.any_case
+            risky = risky and old.risky
+            curated = curated or old.curated
+        self.abbrs[toks][key] = AbbrEntry(key, frozenset(forms), any_case, risky, curated)
+
+    def add_phrase(self, key: str, name: str) -> None:
+        words = tuple(phrase_words(name))
+        if len(words) >= 2:
+            self.phrases[words].add(key)
+        elif len(words) == 1 and name.strip():
+            # A one-word name (Neurocomputing, Automatica) behaves like a risky abbreviation.
+            toks = _abbr_tokens(name.strip())
+            if len(toks) == 1:
+                self.abbrs[toks].setdefault(
+                    key, AbbrEntry(key, frozenset({name.strip(), name.strip().upper()}),
+                                   False, True, False))  # fmt: skip
+
+
+def build_index(catalog: CcfCatalog, seeds: VenueSeeds) -> VenueIndex:
+    """Merge CCF venues, curated aliases and non-CCF venues into lookup tables."""
+    b = _Builder()
+    venues: dict[str, VenueInfo] = {}
+    editions = sorted(catalog.editions)
+    for cv in catalog.venues:
+        venues[cv.key] = VenueInfo(
+            cv.key, cv.abbr or cv.full_name, cv.kind, True,
+            {e: t for e in editions if (t := cv.tier(e))},
+        )  # fmt: skip
+        names = {(cv.abbr, "abbr"), (cv.full_name, "full_name"), *cv.aliases}
+        for listing in cv.listings:
+            names |= {(listing.abbr, "abbr"), (listing.full_name, "full_name")}
+        for name, kind in names:
+            if not name:
+                continue
+            if kind == "abbr":
+                b.add_abbr(cv.key, name, curated=False)
+            elif kind == "full_name":
+                b.add_phrase(cv.key, name)
+    for other in seeds.others:
+        venues[other.key] = VenueInfo(other.key, other.abbr, other.kind, False)
+        b.add_abbr(other.key, other.abbr, curated=True)
+        b.add_phrase(other.key, other.full_name)
+        for alias in other.aliases:
+            if "." in alias or len(alias.split()) > 3:
+                b.add_phrase(other.key, alias)
+            else:
+                b.add_abbr(other.key, alias, curated=True)
+    for alias in seeds.aliases:
+        if alias.alias_type == "abbr":
+            b.add_abbr(alias.venue_key, alias.alias, curated=True)
+        else:
+            b.add_phrase(alias.venue_key, alias.alias)
+
+    abbrs: dict[tuple[str, ...], list[AbbrEntry]] = {}
+    for toks, by_key in b.abbrs.items():
+        entries = list(by_key.values())
+        curated = [e for e in entries if e.curated]
+        abbrs[toks] = curated if len(entries) > 1 and len(curated) == 1 else entries
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for words, keys in b.phrases.items():
+        if len(keys) == 1:  # a name shared by two venues decides nothing
+            phrases[words[0]].append((words, next(iter(keys))))
+    for cands in phrases.values():
+        cands.sort(key=lambda c: -len(c[0]))
+    return VenueIndex(venues, abbrs, dict(phrases), editions,
+                      max(len(t) for t in abbrs) if abbrs else 1)  # fmt: skip

@@ -1,0 +1,240 @@
+"""Read one text (a comment or a journal-ref): which venue it claims, with what status and track."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracker.venues.index import VenueIndex
+from tracker.venues.mentions import Mention, find_mentions
+from tracker.venues.patterns import (
+    ACCEPT, FINDINGS, OTHER_TRACK, PRIOR, PUBLISHED, REJECT, SUBMIT, TRACK_WORDS,
+    WORKSHOP, Token, clause_ids, fold, parse_year, tokenize,
+)  # fmt: skip
+
+_MAIN_KINDS = ("conference", "journal")
+_WEAK = frozenset("proceedings proceeding oral spotlight highlight poster selected camera".split())
+
+
+@dataclass
+class Claim:
+    """A venue mention after reading its context."""
+
+    mention: Mention
+    status: str
+    """``accepted``, ``published``, ``submitted``, ``rejected``, ``prior`` or ``none``."""
+    kind: str
+    year: int | None
+    start: int
+    end: int
+    why: list[str] = field(default_factory=list)
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        """Sort key: accepted main track first, then other accepted, submitted, rejected."""
+        s = {"published": 0, "accepted": 0, "submitted": 1, "rejected": 2}.get(self.status, 3)
+        return (s, 0 if self.kind in _MAIN_KINDS else 1, self.mention.first)
+
+
+def _status_of(low: str, tokens: list[Token], j: int) -> str | None:
+    if low in REJECT:
+        return "rejected"
+    if low in SUBMIT:
+        if low == "review" and j > 0 and tokens[j - 1].low in ("peer", "after"):
+            return None
+        return "submitted"
+    if low in PRIOR or (low == "extended" and j + 1 < len(tokens)
+                        and tokens[j + 1].low == "version" and not _accept_after(tokens, j)):
+        return "prior"
+    if low == "based" and j + 1 < len(tokens) and tokens[j + 1].low == "on":
+        return "prior"
+    if low in ACCEPT:
+        if low in ("published", "appeared") and j >= 2 and tokens[j - 1].low == "be" \
+                and tokens[j - 2].low in ("to", "will"):
+            return "accepted"  # "to be published in"
+        return "published" if low in ("published", "appeared") else "accepted"
+    if low == "to" and j + 1 < len(tokens) and tokens[j + 1].low == "appear":
+        return "accepted"
+    return None
+
+
+def _accept_after(tokens: list[Token], j: int) -> bool:
+    return any(t.low in ACCEPT for t in tokens[j + 1:j + 6])
+
+
+def _track_of(low: str, tokens: list[Token], j: int) -> str | None:
+    if low in WORKSHOP:
+        return "workshop"
+    if low in FINDINGS:
+        return "findings"
+    if low in OTHER_TRACK:
+        if low == "student" and j + 1 < len(tokens) and tokens[j + 1].low in ("research",):
+            return "workshop"
+        if low == "abstract" and j > 0 and tokens[j - 1].low not in ("extended", "student", "an",
+                                                                       "short", "as"):
+            return None
+        if low == "phd" and (j + 1 >= len(tokens) or tokens[j + 1].low not in
+                             ("forum", "symposium", "track", "consortium")):
+            return None
+        return "other"
+    return None
+
+
+def read_text(index: VenueIndex, text: str, source: str,
+              trace: list[str] | None = None) -> list[Claim]:  # fmt: skip
+    """Every venue claim in ``text`` with status and kind decided from its clause."""
+    folded = fold(text)
+    tokens = tokenize(folded)
+    if not tokens:
+        return []
+    clause = clause_ids(folded, tokens)
+    mentions = find_mentions(index, tokens, folded, clause)
+    if trace is not None:
+        trace.append(f"{source}: {len(tokens)} tokens, {max(clause) + 1} clause(s), "
+                     f"{len(mentions)} venue mention(s)")  # fmt: skip
+    if not mentions:
+        return []
+    mentions = _merge(mentions, tokens, folded, clause)
+    cues: list[tuple[int, str, str]] = []  # (token index, 'status'|'track', value)
+    spans = {k for m in mentions for k in range(m.first, m.last + 1)}
+    for j, tok in enumerate(tokens):
+        if j in spans and tok.low not in ACCEPT | SUBMIT:
+            continue
+        st = _status_of(tok.low, tokens, j)
+        if st:
+            cues.append((j, "status", st))
+        tr = _track_of(tok.low, tokens, j)
+        if tr:
+            cues.append((j, "track", tr))
+    claims = [_read_mention(index, m, mentions, cues, tokens, folded, clause, source)
+              for m in mentions]  # fmt: skip
+    if trace is not None:
+        for c in claims:
+            name = index.venues[c.mention.key].name
+            trace.append(f"  {name!r} via {c.mention.via} at {text[c.start:c.end]!r}: "
+                         f"status={c.status} kind={c.kind} year={c.year} ({'; '.join(c.why)})")
+    return claims
+
+
+def _merge(mentions: list[Mention], tokens: list[Token], text: str,
+           clause: list[int]) -> list[Mention]:  # fmt: skip
+    """One mention per venue per clause; 'Findings of ACL: EMNLP' keeps the one after the colon."""
+    out: list[Mention] = []
+    for m in mentions:
+        if out and clause[out[-1].first] == clause[m.first]:
+            prev = out[-1]
+            if prev.key == m.key:
+                prev.last = max(prev.last, m.last)
+                if prev.year is None:
+                    prev.year, prev.year_adjacent = m.year, m.year_adjacent
+                    prev.year_last = m.year_last
+                continue
+            gap = text[tokens[prev.last].end:tokens[m.first].start]
+            if gap.strip() in (":", "-") and not prev.year_adjacent:
+                out[-1] = m
+                continue
+        out.append(m)
+    return out
+
+
+def _nearest_mention(j: int, mentions: list[Mention], clause: list[int]) -> Mention | None:
+    best: tuple[int, int] | None = None
+    pick = None
+    for m in mentions:
+        if clause[m.first] != clause[j]:
+            continue
+        dist = m.first - j if j < m.first else (j - m.last if j > m.last else 0)
+        # a track word after a venue ("CVPR 2024 Workshop") binds before one far ahead
+        cand = (dist, 0 if j > m.last else 1)
+        if best is None or cand < best:
+            best, pick = cand, m
+    return pick
+
+
+def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
+                  cues: list[tuple[int, str, str]], tokens: list[Token], text: str,
+                  clause: list[int], source: str) -> Claim:  # fmt: skip
+    venue = index.venues[m.key]
+    cid = clause[m.first]
+    why: list[str] = []
+    start, end = tokens[m.first].start, tokens[m.last].end
+    if m.year_last is not None:
+        end = tokens[m.year_last].end
+    status: str | None = None
+    before = [c for c in cues if c[1] == "status" and c[0] < m.first and clause[c[0]] == cid]
+    strong = [c for c in before if tokens[c[0]].low not in _WEAK]
+    if strong and tokens[before[-1][0]].low in _WEAK:
+        before = strong  # "Published at Proceedings of ...": the verb decides, not the noun
+    if before:
+        j, _, status = before[-1]
+        # a cue that belongs to an earlier mention in the clause does not carry over
+        between = [x for x in mentions if j < x.first < m.first]
+        if between and status in ("prior",):
+            status = None
+        else:
+            start = min(start, tokens[j].start)
+            why.append(f"cue {tokens[j].text!r}")
+    if status is None:
+        after = [c for c in cues if c[1] == "status" and c[0] > m.last and clause[c[0]] == cid
+                 and not any(m.last < x.first < c[0] for x in mentions)]  # fmt: skip
+        later = [x for x in mentions if x.first > m.last and clause[x.first] == cid]
+        if after and not later and after[0][2] != "prior":
+            j, _, status = after[0]
+            end = max(end, tokens[j].end)
+            why.append(f"cue after {tokens[j].text!r}")
+    if status is None:
+        if source == "journal_ref":
+            status = "published"
+            why.append("journal-ref names it")
+        elif m.year is not None or m.via in ("name", "abbr+year") or _alone(m, tokens, clause):
+            status = "accepted"
+            why.append("named with a year or in full, no cue: taken as accepted")
+        else:
+            status = "none"
+            why.append("named without year or cue: ignored")
+    kind = venue.kind
+    if m.via == "workshop-abbr":
+        kind = "workshop"
+        why.append("W suffix")
+    elif text[:tokens[m.first].start].rstrip().endswith("@"):
+        kind = "workshop"
+        why.append("'@ venue': an event held at the venue")
+    for j, typ, value in cues:
+        if typ == "track" and _nearest_mention(j, mentions, clause) is m:
+            if kind == "workshop" and value != "workshop":
+                continue
+            kind = value
+            start, end = min(start, tokens[j].start), max(end, tokens[j].end)
+            why.append(f"track word {tokens[j].text!r}")
+            if value == "workshop":
+                break
+    if m.ambiguous:
+        status = "none"
+        why.append(f"abbreviation is ambiguous ({', '.join(m.ambiguous)})")
+    year = m.year if m.year is not None else _clause_year(tokens, text, clause, m)
+    if year is not None and m.year is None:
+        why.append("year from the clause")
+    return Claim(m, status, kind, year, start, end, why)
+
+
+def _alone(m: Mention, tokens: list[Token], clause: list[int]) -> bool:
+    """The clause is just the venue plus track words ("TPAMI", "NeurIPS main track")."""
+    cid = clause[m.first]
+    rest = [t for k, t in enumerate(tokens) if clause[k] == cid and not m.first <= k <= m.last]
+    return all(t.low in TRACK_WORDS for t in rest)
+
+
+def _clause_year(tokens: list[Token], text: str, clause: list[int], m: Mention) -> int | None:
+    cid = clause[m.first]
+    best: tuple[int, int] | None = None
+    for k, tok in enumerate(tokens):
+        if clause[k] != cid or m.first <= k <= m.last:
+            continue
+        year = parse_year(tok.low, text[tok.start - 1] if tok.start else "")
+        if year is not None:
+            dist = abs(k - m.last)
+            if best is None or dist < best[0]:
+                best = (dist, year)
+    return best[1] if best else None
+
+
+__all__ = ["Claim", "read_text"]
