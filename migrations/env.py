@@ -22,12 +22,23 @@ def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or load_settings().database_url
 
 
+BACKEND_EXTRAS = ("papers_fts", "ix_papers_search")
+"""Backend-specific objects made by hand in migrations (0002 FTS5, 0003 tsvector), not models."""
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object | None) -> bool:  # fmt: skip
+    """Keep autogenerate from proposing to drop the backend-specific search objects."""
+    return not (reflected and compare_to is None and (name or "").startswith(BACKEND_EXTRAS))
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
 
 

@@ -83,6 +83,15 @@ def pg_database_url(pg_server: PostgresServer) -> Iterator[str]:
     pg_server.drop_database(name)
 
 
+@pytest.fixture
+def pg_engine(pg_database_url: str) -> Iterator[Engine]:
+    """An engine on a fresh PostgreSQL database migrated to the newest revision."""
+    eng = make_engine(pg_database_url)
+    upgrade_db(eng)
+    yield eng
+    eng.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """URL of a fresh empty database: an SQLite file in tmp_path, or a new PostgreSQL database."""

@@ -9,6 +9,7 @@ in ``missing``; the ``fake_arxiv`` fixture fails the test when that list is not 
 
 from __future__ import annotations
 
+import functools
 import socket
 import threading
 import time
@@ -126,7 +127,9 @@ class FakeArxiv:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_port}/api/query"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def start(self) -> FakeArxiv:
         """Start serving in a background thread."""
@@ -310,3 +313,59 @@ def db_state(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
             rows = conn.execute(select(*cols)).all()
             state[name] = sorted((tuple(row) for row in rows), key=repr)
     return state
+
+
+QUERY = "cat:cs.CV"
+
+
+@functools.cache
+def corpora() -> tuple[list[PaperRecord], list[PaperRecord]]:
+    """Corpus A (100 real cs.CV papers) and corpus B (A a while later, plus 20 newer papers)."""
+    pool = sample_pool(120)
+    return pool[:100], evolve(pool[:100], pool[100:])
+
+
+def ingest_settings(settings: Any, fake: FakeArxiv) -> Any:
+    """Real settings aimed at the fake: tiny delays, short timeout, small pages, long look-back."""
+    import dataclasses
+
+    return dataclasses.replace(
+        settings,
+        arxiv_api_url=fake.url,
+        arxiv_page_size=10,
+        arxiv_num_retries=2,
+        arxiv_timeout_seconds=0.2,
+        lookback_days=365 * 40,
+        queries=(QUERY,),
+    )
+
+
+def run(engine: Any, settings: Any) -> bool:
+    """One ingest of every configured query; True when all succeeded."""
+    from tracker.ingest.runner import ingest_all
+
+    return all(s.ok for s in ingest_all(engine, settings))
+
+
+def build_reference(path: Path) -> dict[str, Any]:
+    """The database state after a clean run over corpus A, then one over corpus B."""
+    from tracker.config import Settings
+    from tracker.db.engine import make_engine
+    from tracker.db.migrate import upgrade_db
+
+    corpus_a, corpus_b = corpora()
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_db(engine)
+    with running_fake() as server:
+        settings = ingest_settings(
+            Settings(database_url=f"sqlite:///{path}", arxiv_delay_seconds=0.01), server
+        )
+        server.serve(QUERY, corpus_a)
+        assert run(engine, settings)
+        after_a = db_state(engine)
+        server.serve(QUERY, corpus_b)
+        assert run(engine, settings)
+        assert not server.missing
+    state = db_state(engine)
+    engine.dispose()
+    return {"a": after_a, "b": state}

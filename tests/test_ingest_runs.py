@@ -4,70 +4,41 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 
-from tests.fakearxiv import FAULTS, FakeArxiv, db_state, evolve, running_fake, sample_pool
+from tests.fakearxiv import (
+    QUERY,
+    FakeArxiv,
+    build_reference,
+    corpora,
+    ingest_settings,
+    run,
+    running_fake,
+)
 from tracker.config import Settings
 from tracker.db import models
-from tracker.db.engine import make_engine, session_scope
-from tracker.db.migrate import upgrade_db
+from tracker.db.engine import session_scope
 from tracker.ingest.runner import ingest_all, recheck
 from tracker.records import PaperRecord
 
-QUERY = "cat:cs.CV"
-POOL = sample_pool(120)
-CORPUS_A = POOL[:100]
-CORPUS_B = evolve(CORPUS_A, POOL[100:])
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeArxiv]:
-    """A fake arXiv serving corpus A; fails the test on a request it has no answer for."""
-    with running_fake(slow_seconds=1.0) as server:
-        server.serve(QUERY, CORPUS_A)
-        yield server
-        assert not server.missing, f"requests without a recording: {server.missing}"
-
-
-def ingest_settings(settings: Settings, fake: FakeArxiv) -> Settings:
-    """Real settings aimed at the fake: tiny delays, short timeout, small pages, long look-back."""
-    return dataclasses.replace(
-        settings,
-        arxiv_api_url=fake.url,
-        arxiv_page_size=10,
-        arxiv_num_retries=2,
-        arxiv_timeout_seconds=0.3,
-        lookback_days=365 * 40,
-        queries=(QUERY,),
-    )
-
-
-def run(engine: Engine, settings: Settings) -> bool:
-    return all(s.ok for s in ingest_all(engine, settings))
+CORPUS_A, CORPUS_B = corpora()
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The database after a clean run over corpus A and then a clean run over corpus B."""
-    path: Path = tmp_path_factory.mktemp("reference") / "ref.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade_db(engine)
-    with running_fake() as server:
-        settings = ingest_settings(
-            Settings(database_url=f"sqlite:///{path}", arxiv_delay_seconds=0.01), server
-        )
+    return build_reference(tmp_path_factory.mktemp("reference") / "ref.db")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeArxiv]:
+    """A fake arXiv serving corpus A; fails the test on a request it has no answer for."""
+    with running_fake(slow_seconds=0.5) as server:
         server.serve(QUERY, CORPUS_A)
-        assert run(engine, settings)
-        after_a = db_state(engine)
-        server.serve(QUERY, CORPUS_B)
-        assert run(engine, settings)
-        assert not server.missing
-    state = db_state(engine)
-    engine.dispose()
-    return {"a": after_a, "b": state}
+        yield server
+        assert not server.missing, f"requests without a recording: {server.missing}"
 
 
 def test_clean_runs_store_papers_versions_events_and_cursor(reference: dict) -> None:
@@ -99,49 +70,6 @@ def test_ingest_run_rows_and_second_run_is_unchanged(
     assert runs[0] == ("ingest", QUERY, "ok", 100, 100, True)
     assert runs[1][2] == "ok"
     assert "new 0, updated 0, unchanged" in again.line()
-
-
-@pytest.mark.parametrize("kind", FAULTS)
-def test_persistent_fault_fails_the_run_and_a_clean_rerun_matches(
-    engine: Engine, settings: Settings, fake: FakeArxiv, reference: dict, kind: str
-) -> None:
-    s = ingest_settings(settings, fake)
-    assert run(engine, s)
-    cursor_before = db_state(engine)["cursors"]
-    fake.serve(QUERY, CORPUS_B)
-    fake.inject(kind, lambda p: p.get("start") == "10", times=None)
-    summary = ingest_all(engine, s)[0]
-    assert summary.status == "failed" and "start=10" in (summary.message or "")
-    assert db_state(engine)["cursors"] == cursor_before  # the window is not done
-    assert len(db_state(engine)["papers"]) > 100  # the first page was stored
-    fake.clear_faults()
-    assert run(engine, s)
-    assert db_state(engine) == reference["b"]
-
-
-@pytest.mark.parametrize("kind", FAULTS)
-def test_transient_fault_heals_within_the_run(
-    engine: Engine, settings: Settings, fake: FakeArxiv, reference: dict, kind: str
-) -> None:
-    s = ingest_settings(settings, fake)
-    fake.inject(kind, lambda p: p.get("start") == "30", times=1)
-    assert run(engine, s)
-    fake.serve(QUERY, CORPUS_B)
-    fake.inject(kind, lambda p: p.get("start") == "10", times=2)
-    assert run(engine, s)
-    assert db_state(engine) == reference["b"]
-
-
-def test_fault_on_first_run_leaves_no_cursor(
-    engine: Engine, settings: Settings, fake: FakeArxiv, reference: dict
-) -> None:
-    s = ingest_settings(settings, fake)
-    fake.inject("503", lambda p: p.get("start") == "50", times=None)
-    assert not run(engine, s)
-    assert db_state(engine)["cursors"] == []
-    fake.clear_faults()
-    assert run(engine, s)
-    assert db_state(engine) == reference["a"]
 
 
 def test_recheck_sees_a_journal_ref_added_without_a_new_version(

@@ -18,8 +18,8 @@ def _diff(engine: Engine) -> list[object]:
         return [
             d
             for d in compare_metadata(ctx, Base.metadata)
-            if not (isinstance(d, tuple) and d[0] == "remove_table")
-            or not str(d[1].name).startswith(("papers_fts", "sqlite_"))
+            if not (isinstance(d, tuple) and d[0] in ("remove_table", "remove_index"))
+            or not str(d[1].name).startswith(("papers_fts", "sqlite_", "ix_papers_search"))
         ]
 
 

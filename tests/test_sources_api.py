@@ -130,10 +130,16 @@ def test_failed_request_still_counts_for_the_delay(fake: FakeArxiv) -> None:
 
 
 def test_fetch_updates_stops_at_the_since_date(fake: FakeArxiv) -> None:
-    from tracker.sources.snapshot import load_snapshot
     from tracker.config import PROJECT_ROOT
+    from tracker.sources.snapshot import load_snapshot
 
-    pool = [r for r in itertools.islice(load_snapshot(PROJECT_ROOT / "seeds/sample/arxiv_sample.jsonl.gz"), 300) if r.versions]
+    pool = [
+        r
+        for r in itertools.islice(
+            load_snapshot(PROJECT_ROOT / "seeds/sample/arxiv_sample.jsonl.gz"), 300
+        )
+        if r.versions
+    ]
     fake.serve("cat:cs.XX", pool)
     ordered = sorted(pool, key=lambda r: r.updated, reverse=True)
     since = ordered[24].updated

@@ -29,7 +29,7 @@ def _field(obj: dict[str, Any], name: str) -> str | None:
 
 
 def resolve_line(resolver: VenueResolver, line: str, edition: int) -> dict[str, Any]:
-    """One output object for one input JSON line; malformed input gives ``id`` null and ``error``."""
+    """One output object per input line; a malformed line gives ``id`` null and ``error``."""
     try:
         obj = json.loads(line)
         if not isinstance(obj, dict):
@@ -61,8 +61,10 @@ def resolve_cmd(ctx: click.Context, edition: int | None) -> None:
     """
     resolver = _resolver(ctx)
     if edition is not None and edition not in resolver.editions:
-        raise click.BadParameter(f"no CCF edition {edition}; known: "
-                                 f"{', '.join(map(str, resolver.editions))}", param_hint="--edition")
+        raise click.BadParameter(
+            f"no CCF edition {edition}; known: {', '.join(map(str, resolver.editions))}",
+            param_hint="--edition",
+        )
     ed = edition or resolver.newest_edition
     out = sys.stdout
     for line in sys.stdin:

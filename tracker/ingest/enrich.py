@@ -137,7 +137,7 @@ def _as_pair(tag: Any) -> tuple[str, float]:
 def load_enricher(seeds_dir: Path) -> Enricher:
     """The real enricher when ``tracker.venues`` / ``tracker.topics`` provide one, else no-op."""
     resolver = _build("tracker.venues", "VenueResolver", seeds_dir)
-    tagger = _build("tracker.topics", "Tagger", seeds_dir)
+    tagger = _build("tracker.topics.tagger", "Tagger", seeds_dir)
     if resolver is None and tagger is None:
         return NoopEnricher()
     return LibraryEnricher(resolver, tagger)
@@ -150,4 +150,7 @@ def _build(module_name: str, class_name: str, seeds_dir: Path) -> Any | None:
         return cls.from_seeds(seeds_dir)
     except (ImportError, AttributeError) as exc:
         log.info("%s.%s not available (%s); left unchanged", module_name, class_name, exc)
+        return None
+    except Exception as exc:  # broken seeds must not stop the intake of papers
+        log.warning("%s.%s could not be built (%s); left unchanged", module_name, class_name, exc)
         return None

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
@@ -88,17 +89,22 @@ def run_scheduler(engine: Engine, settings: Settings) -> None:
     def on_signal(signum: int, _frame: Any) -> None:
         log.warning("received %s; stopping after the current record", signal.Signals(signum).name)
         stop.set()
-        # shutdown() from inside the signal handler would wait on ourselves; defer it.
-        threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
+        if scheduler.running:
+            # wait=False: a running job sees ``stop`` and ends at its next record.
+            scheduler.shutdown(wait=False)
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
+    def on_started(_event: Any) -> None:
         for job in scheduler.get_jobs():
-            log.info("scheduled %s: %s", job.name, job.trigger)
+            log.info("scheduled %s: next run %s", job.name, job.next_run_time)
         log.warning(
             "scheduler started (time zone %s); Ctrl-C or SIGTERM to stop", settings.timezone
         )
-        scheduler.start()
+
+    scheduler.add_listener(on_started, EVENT_SCHEDULER_STARTED)
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        if not stop.is_set():
+            scheduler.start()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

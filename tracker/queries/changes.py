@@ -82,18 +82,29 @@ def venue_changes(session: Session, month: str, edition: int | None = None) -> l
             before, after = "", f"{event.field}: {event.new_value}"
         else:
             continue
-        change = VenueChange(event.arxiv_id, title, kind, before, after, event.occurred_at,
-                             venue_name, tier)  # fmt: skip
+        change = VenueChange(
+            event.arxiv_id, title, kind, before, after, event.occurred_at, venue_name, tier
+        )
         # One row per paper, the latest event; a venue event wins over a journal_ref/DOI one.
         if event.field == "venue" or not from_venue_event.get(event.arxiv_id, False):
             best[event.arxiv_id] = change
             from_venue_event[event.arxiv_id] = event.field == "venue"
     arrived = (
-        select(Paper.arxiv_id, Paper.title, Paper.venue_name, Paper.venue_year,
-               Paper.venue_status, Paper.published, tiers.c.tier)  # fmt: skip
+        select(
+            Paper.arxiv_id,
+            Paper.title,
+            Paper.venue_name,
+            Paper.venue_year,
+            Paper.venue_status,
+            Paper.published,
+            tiers.c.tier,
+        )
         .outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
-        .where(Paper.published >= start, Paper.published < end,
-               Paper.venue_status.in_(("accepted", "published")))  # fmt: skip
+        .where(
+            Paper.published >= start,
+            Paper.published < end,
+            Paper.venue_status.in_(("accepted", "published")),
+        )
     )
     for arxiv_id, title, name, year, status, published, tier in session.execute(arrived):
         if arxiv_id in best:
@@ -136,5 +147,5 @@ def ccf_changes_with_counts(
             .where(Venue.key.in_(part))
             .group_by(Venue.key)
         )
-        counts.update(dict(session.execute(stmt).tuples().all()))
+        counts.update(dict(session.execute(stmt).all()))
     return [CcfChangeRow(c, counts.get(c.venue_key, 0)) for c in changes]

@@ -86,7 +86,7 @@ def _paper_counts(session: Session, venue_ids: list[int]) -> dict[int, int]:
             .where(Paper.venue_id.in_(part))
             .group_by(Paper.venue_id)
         )
-        counts.update({vid: n for vid, n in session.execute(stmt).tuples() if vid is not None})
+        counts.update({vid: n for vid, n in session.execute(stmt) if vid is not None})
     return counts
 
 

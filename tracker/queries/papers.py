@@ -1,7 +1,8 @@
 """Paper search: full text over title/abstract/authors plus filters, one page at a time.
 
-On SQLite the text goes through the ``papers_fts`` FTS5 index (migration 0002) when it exists;
-other backends, and databases without the index, fall back to ``LIKE``.
+On SQLite the text goes through the ``papers_fts`` FTS5 index (migration 0002) when it exists,
+on PostgreSQL through the ``tsvector`` GIN index (migration 0003); an SQLite database without
+the index falls back to ``LIKE``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tracker.db.dialect import dialect_name
 from tracker.db.models import Paper, PaperTopic
+from tracker.db.postgres import is_postgresql, paper_search_condition
 from tracker.queries.common import tier_table
 
 MAX_PAGE_SIZE = 200
@@ -97,18 +99,25 @@ def has_fts(session: Session) -> bool:
 
 
 def _text_condition(session: Session, user_text: str) -> Any:
+    if is_postgresql(session):
+        return paper_search_condition(user_text)
     if has_fts(session):
         query = fts_query(user_text)
         if not query:
             return None
-        matches = select(literal_column("rowid")).select_from(text("papers_fts")).where(
-            text("papers_fts MATCH :fts_query").bindparams(fts_query=query)
+        matches: Any = (
+            select(literal_column("rowid"))
+            .select_from(text("papers_fts"))
+            .where(text("papers_fts MATCH :fts_query").bindparams(fts_query=query))
         )
         return literal_column("papers.rowid").in_(matches)
     words = _WORD_RE.findall(user_text)
     conds = [
-        or_(Paper.title.ilike(f"%{w}%"), Paper.abstract.ilike(f"%{w}%"),
-            Paper.authors.ilike(f"%{w}%"))  # fmt: skip
+        or_(
+            Paper.title.ilike(f"%{w}%"),
+            Paper.abstract.ilike(f"%{w}%"),
+            Paper.authors.ilike(f"%{w}%"),
+        )
         for w in words
     ]
     return and_(*conds) if conds else None
@@ -130,8 +139,9 @@ def _conditions(session: Session, flt: PaperFilter, tiers: Any) -> list[Any]:
         conds.append(Paper.venue_name == flt.venue)
     if flt.category:
         padded = " " + Paper.categories + " "
-        conds.append(or_(Paper.primary_category == flt.category,
-                         padded.like(f"% {flt.category} %")))  # fmt: skip
+        conds.append(
+            or_(Paper.primary_category == flt.category, padded.like(f"% {flt.category} %"))
+        )
     if flt.date_from is not None:
         conds.append(Paper.published >= datetime.combine(flt.date_from, datetime.min.time()))
     if flt.date_to is not None:

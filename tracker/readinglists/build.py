@@ -148,9 +148,9 @@ def _save(session: Session, list_id: int, period: str, placed: Sequence[Placed])
         else:
             session.delete(row)
     for p in placed:
-        row = rows.get(p.arxiv_id)
-        if row is None:
-            row = ReadingListItem(list_id=list_id, period=period, arxiv_id=p.arxiv_id)
+        found = rows.get(p.arxiv_id)
+        row = found or ReadingListItem(list_id=list_id, period=period, arxiv_id=p.arxiv_id)
+        if found is None:
             row.pinned, row.removed, row.added, row.note = False, False, False, None
             session.add(row)
         row.rank, row.score, row.components = p.rank, p.score, dict(p.components)
@@ -177,7 +177,9 @@ def build_list(
     return hydrate(session, plan.placed, edition)
 
 
-def read_list(session: Session, reading_list: ReadingList, period: str, edition: int) -> list[ListItem]:
+def read_list(
+    session: Session, reading_list: ReadingList, period: str, edition: int
+) -> list[ListItem]:
     """The stored (built) items of a list and period, in rank order."""
     placed = [
         Placed(r.arxiv_id, r.rank, r.score, dict(r.components or {}), r.pinned, r.added, r.note)

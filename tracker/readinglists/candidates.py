@@ -8,10 +8,10 @@ primary key, the CCF tier a join on the edition's ratings.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.db.dialect import chunks
@@ -37,7 +37,7 @@ class Selection:
     mute_keywords: tuple[str, ...] = field(default_factory=tuple)
 
 
-def tier_subquery(edition: int) -> Select[tuple[int, str]]:
+def tier_subquery(edition: int) -> Any:
     """Best tier per venue in one edition (a venue listed in two domains counts once)."""
     return (
         select(CcfRating.venue_id, func.min(CcfRating.tier).label("tier"))
@@ -46,7 +46,7 @@ def tier_subquery(edition: int) -> Select[tuple[int, str]]:
     )
 
 
-def _contains_any(columns: Sequence[ColumnElement[str]], needles: Sequence[str]) -> Any:
+def _contains_any(columns: Sequence[Any], needles: Sequence[str]) -> Any:
     """Case-insensitive substring match of any needle in any column."""
     terms = [
         func.lower(func.coalesce(col, "")).contains(n.lower(), autoescape=True)
@@ -61,7 +61,7 @@ def _flag(condition: Any) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
-def _facts_query(selection: Selection) -> Select[tuple[object, ...]]:
+def _facts_query(selection: Selection) -> Any:
     tiers = tier_subquery(selection.edition).subquery("tiers")
     fit_filter = [PaperTopic.arxiv_id == Paper.arxiv_id]
     if selection.topics:

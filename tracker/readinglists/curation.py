@@ -52,9 +52,23 @@ def _on_list(row: ReadingListItem | None, rl: ReadingList, when: Period, arxiv_i
     return row
 
 
-def relayout(session: Session, list_id: int, period: str, first: str | None = None) -> None:
-    """Re-number the visible items: pinned ones at their ranks, the rest in current order."""
-    rows = [r for r in stored_rows(session, list_id, period) if r.rank is not None and not r.removed]
+def relayout(
+    session: Session, list_id: int, period: str, first: str | None = None, size: int | None = None
+) -> None:
+    """Re-number the visible items: pinned ones at their ranks, the rest in current order.
+
+    With ``size``, ranked (uncurated) items beyond it leave the list, as a build would do.
+    """
+    rows = stored_rows(session, list_id, period)
+    rows = [r for r in rows if r.rank is not None and not r.removed]
+    if size is not None and len(rows) > size:
+        spare = [r for r in rows if not (r.pinned or r.added)][::-1]
+        for row in spare[: len(rows) - size]:
+            if row.note:
+                row.rank = None  # parked: the note waits for the paper's return
+            else:
+                session.delete(row)
+            rows.remove(row)
     pinned = sorted(
         ((r.arxiv_id, r.rank or 1) for r in rows if r.pinned),
         key=lambda p: (p[0] != first, p[1]),
@@ -112,7 +126,8 @@ def remove_item(
         if session.get(Paper, clean) is None:
             raise PaperNotFoundError(f"no paper {clean} in the database")
         row = ReadingListItem(list_id=rl.id, period=when.label, arxiv_id=clean, note=None,
-                              score=0.0, components={}, added=False)  # fmt: skip
+                              score=0.0, components={}, added=False,
+                              updated_at=_now())  # fmt: skip
         session.add(row)
     row.removed, row.pinned, row.added, row.rank = True, False, False, None
     row.updated_at = _now()
@@ -136,13 +151,14 @@ def add_item(
     rl, when, clean, row = _resolve(session, reading_list, period, arxiv_id)
     if session.get(Paper, clean) is None:
         raise PaperNotFoundError(
-            f"no paper {clean} in the database; ingest it first (`tracker ingest --id {clean}`)"
+            f"no paper {clean} in the database; ingest or backfill it first"
         )
     if row is None:
         row = ReadingListItem(list_id=rl.id, period=when.label, arxiv_id=clean, note=None,
-                              score=0.0, components={}, pinned=False)  # fmt: skip
+                              score=0.0, components={}, pinned=False,
+                              updated_at=_now())  # fmt: skip
         session.add(row)
-    row.added, row.removed = True, False
+    row.added, row.removed, row.updated_at = True, False, _now()
     if row.rank is None:
         row.rank = 10**6  # after every visible item; relayout closes the gap
     if rank is not None:
@@ -154,7 +170,7 @@ def add_item(
                              when.start, when.end)  # fmt: skip
         row.score, row.components = scored.score, scored.components
     session.flush()
-    relayout(session, rl.id, when.label, first=clean if rank is not None else None)
+    relayout(session, rl.id, when.label, clean if rank is not None else None, rl.size)
     return row
 
 

@@ -100,7 +100,7 @@ def resolve_topics(session: Session, slugs: Iterable[str], strict: bool = True) 
     wanted = [s for s in slugs if s]
     if not wanted:
         return []
-    topics = dict(session.execute(select(Topic.slug, Topic.area)).tuples().all())
+    topics: dict[str, str] = {s: a for s, a in session.execute(select(Topic.slug, Topic.area))}
     areas = set(session.scalars(select(TopicArea.slug)))
     out: list[str] = []
     unknown = []

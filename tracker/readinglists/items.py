@@ -109,7 +109,7 @@ def hydrate(session: Session, placed: Sequence[Placed], edition: int) -> list[Li
             .outerjoin(Venue, Venue.id == Paper.venue_id)
             .where(Paper.arxiv_id.in_(part))
         )
-        for paper, tier, full_name in session.execute(query).tuples():
+        for paper, tier, full_name in session.execute(query):
             papers[paper.arxiv_id] = (paper, tier, full_name)
     topics = load_topics(session, ids)
     items = []

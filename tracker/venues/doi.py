@@ -1,4 +1,4 @@
-"""Venues encoded in DOIs: ACL Anthology ids, IEEE conference/journal codes, AAAI, IJCAI, prefixes."""
+"""Venues encoded in DOIs: ACL Anthology ids, IEEE codes, AAAI, IJCAI and known prefixes."""
 
 from __future__ import annotations
 

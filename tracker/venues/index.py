@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -9,16 +10,20 @@ from tracker.ccf.catalog import CcfCatalog
 from tracker.venues.patterns import TOKEN_RE, fold, phrase_words
 from tracker.venues.seeds import VenueSeeds
 
+_LETTERS = re.compile(r"[a-z]+")
+
 # Abbreviations that are also ordinary words or generic acronyms: they only count right after
 # an explicit cue ("accepted by IS", "published in Science").
-RISKY = frozenset("""
+RISKY = frozenset(
+    """
 AI AIM ALT ASAP ASSETS BIT CAD CASES CLUSTER CP DATE DIS ER FAST FM GI GM GROUP HCI HEALTH
 IMAGE IM IOT IR IS ISS IST ITS MASS MS NAS PAM PETS PR RE RV SAC SAT SC SPIN TOOLS TR VI VR
 WISE EG CN DC TC TG TAP TAC PG CF CL FC CC SEC IDA ICS SPL SPM GPC HCC DAI DAM SCN ISC CSL
 NPL MTA PUC TEC TFS CCC ATS MSN NCA TOS ACTA APAL ICC SLT CEC VIS ATC LoG Oakland Science
 Nature BigData IJIS JCC GMP TSC SCA NOCS PKC ICB KR MSR ASE ESE FSE SSE CAV ESA RTS ISPA
 MoDELS Expert
-""".split())
+""".split()  # noqa: SIM905
+)
 
 
 @dataclass
@@ -54,6 +59,16 @@ class VenueIndex:
     phrases: dict[str, list[tuple[tuple[str, ...], str]]]
     editions: list[int]
     max_abbr_len: int = 1
+    multi_first: frozenset[str] = frozenset()
+    """First tokens of abbreviations longer than one token ("acm" of "ACM MM")."""
+    abbr_heads: frozenset[str] = frozenset()
+    """First token of every abbreviation: tokens outside this set skip the abbreviation lookup."""
+    gate: frozenset[str] = frozenset()
+    """Letter runs that can start a venue mention; a text with none of them names no venue."""
+    risky_gate: frozenset[str] = frozenset()
+    """The same for risky abbreviations, which also need a cue word."""
+    phrase_pairs: dict[tuple[str, str], list[tuple[list[str], str]]] = field(default_factory=dict)
+    """Names by their first two words, longest first: (words, venue key)."""
 
 
 def _is_wordlike(abbr: str) -> bool:
@@ -123,11 +138,11 @@ def build_index(catalog: CcfCatalog, seeds: VenueSeeds) -> VenueIndex:
         venues[other.key] = VenueInfo(other.key, other.abbr, other.kind, False)
         b.add_abbr(other.key, other.abbr, curated=True)
         b.add_phrase(other.key, other.full_name)
-        for alias in other.aliases:
-            if "." in alias or len(alias.split()) > 3:
-                b.add_phrase(other.key, alias)
+        for name in other.aliases:
+            if "." in name or len(name.split()) > 3:
+                b.add_phrase(other.key, name)
             else:
-                b.add_abbr(other.key, alias, curated=True)
+                b.add_abbr(other.key, name, curated=True)
     for alias in seeds.aliases:
         if alias.alias_type == "abbr":
             b.add_abbr(alias.venue_key, alias.alias, curated=True)
@@ -145,5 +160,34 @@ def build_index(catalog: CcfCatalog, seeds: VenueSeeds) -> VenueIndex:
             phrases[words[0]].append((words, next(iter(keys))))
     for cands in phrases.values():
         cands.sort(key=lambda c: -len(c[0]))
-    return VenueIndex(venues, abbrs, dict(phrases), editions,
-                      max(len(t) for t in abbrs) if abbrs else 1)  # fmt: skip
+    gate: set[str] = set()
+    risky_gate: set[str] = set()
+    for toks, entries in abbrs.items():
+        parts = [x for x in _LETTERS.findall(toks[0])] or [toks[0]]
+        target = risky_gate if all(e.risky for e in entries) else gate
+        target.update(parts)
+        target.update(x + "w" for x in parts)
+    for first in phrases:
+        gate.update(_LETTERS.findall(first))
+        gate.update(x + "s" for x in _LETTERS.findall(first))
+    return VenueIndex(
+        venues,
+        abbrs,
+        dict(phrases),
+        editions,
+        max(len(t) for t in abbrs) if abbrs else 1,
+        frozenset(t[0] for t in abbrs if len(t) > 1),
+        frozenset(t[0] for t in abbrs),
+        frozenset(gate),
+        frozenset(risky_gate - gate),
+        _by_pair(phrases),
+    )
+
+
+def _by_pair(phrases: dict[str, list[tuple[tuple[str, ...], str]]],
+             ) -> dict[tuple[str, str], list[tuple[list[str], str]]]:  # fmt: skip
+    out: dict[tuple[str, str], list[tuple[list[str], str]]] = defaultdict(list)
+    for cands in phrases.values():
+        for words, key in cands:  # already longest first
+            out[(words[0], words[1])].append((list(words), key))
+    return dict(out)

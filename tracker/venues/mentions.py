@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tracker.venues.index import AbbrEntry, VenueIndex
 from tracker.venues.patterns import (
-    ABBR_YEAR_RE, ACCEPT, CONTINUATION, EXPAND, FILLER, NUMBER_RE, ORDINAL_RE, PUBLISHED, SUBMIT,
-    TRACK_WORDS, Token, parse_year, singular, two_digit_year,
+    ABBR_YEAR_RE,
+    ACCEPT,
+    CONTINUATION,
+    EVENT_WORDS,
+    EXPAND,
+    FILLER,
+    MONTHS,
+    NUMBER_RE,
+    ORDINAL_RE,
+    PUBLISHED,
+    SUBMIT,
+    TRACK_WORDS,
+    Token,
+    parse_year,
+    singular,
+    two_digit_year,
 )  # fmt: skip
 
 _CUE = ACCEPT | SUBMIT | PUBLISHED | frozenset({"in", "at", "to", "by"})
@@ -24,7 +39,7 @@ class Mention:
     last: int
     """Index of the last token (inclusive)."""
     via: str
-    """``abbr``, ``abbr+year`` (year glued on), ``name`` (full name) or ``workshop-abbr`` (CVPRW)."""
+    """``abbr``, ``abbr+year`` (glued year), ``name`` (full name) or ``workshop-abbr`` (CVPRW)."""
     year: int | None = None
     year_adjacent: bool = False
     ambiguous: tuple[str, ...] = ()
@@ -40,8 +55,11 @@ def _entry_ok(entry: AbbrEntry, raw: str) -> bool:
     return entry.any_case or raw in entry.forms
 
 
-_CUE_GLUE = frozenset("to in at by for the a journal publication ieee acm elsevier springer "
-                      "wiley of as an".split())  # fmt: skip
+_CUE_GLUE = frozenset(
+    """
+to in at by for the a journal publication ieee acm elsevier springer wiley of as an
+""".split()  # noqa: SIM905
+)  # fmt: skip
 
 
 def _cue_before(tokens: list[Token], first: int, clause: list[int], window: int = 4) -> bool:
@@ -62,7 +80,7 @@ def _adjacent_year(tokens: list[Token], text: str, last: int,
                    clause: list[int]) -> tuple[int, int] | None:  # fmt: skip
     """(year, token index) right after the mention, allowing a couple of track words between."""
     cid = clause[last]
-    for j in range(last + 1, min(len(tokens), last + 4)):
+    for j in range(last + 1, min(len(tokens), last + 6)):
         if clause[j] != cid:
             return None
         tok = tokens[j]
@@ -87,14 +105,18 @@ def _year_before(tokens: list[Token], first: int, clause: list[int]) -> int | No
     return None
 
 
-def find_abbr(index: VenueIndex, tokens: list[Token], i: int) -> tuple[list[AbbrEntry], int, int | None, str]:
+def find_abbr(
+    index: VenueIndex, tokens: list[Token], i: int
+) -> tuple[list[AbbrEntry], int, int | None, str]:
     """Abbreviation entries starting at token ``i``: (entries, last index, glued year, via)."""
     low = tokens[i].low
-    for n in range(min(index.max_abbr_len, len(tokens) - i), 1, -1):
-        key = tuple(t.low for t in tokens[i:i + n])
+    for n in range(
+        min(index.max_abbr_len, len(tokens) - i) if low in index.multi_first else 1, 1, -1
+    ):
+        key = tuple(t.low for t in tokens[i : i + n])
         entries = index.abbrs.get(key)
         if entries:
-            raw = " ".join(t.text for t in tokens[i:i + n])
+            raw = " ".join(t.text for t in tokens[i : i + n])
             ok = [e for e in entries if _entry_ok(e, raw)]
             if ok:
                 return ok, i + n - 1, None, "abbr"
@@ -104,6 +126,8 @@ def find_abbr(index: VenueIndex, tokens: list[Token], i: int) -> tuple[list[Abbr
         ok = [e for e in entries if _entry_ok(e, raw)]
         if ok:
             return ok, i, None, "abbr"
+    if low.isalpha() and not low.endswith("w"):
+        return [], i, None, ""
     if "-" in low:  # ACL-IJCNLP, AAAI-26, EMNLP-IJCNLP (but not WI-IAT)
         head, _, tail = low.partition("-")
         year = two_digit_year(tail) if tail.isdigit() else None
@@ -115,7 +139,7 @@ def find_abbr(index: VenueIndex, tokens: list[Token], i: int) -> tuple[list[Abbr
             if ok:
                 return ok, i, year, "abbr+year" if year else "abbr"
     m = ABBR_YEAR_RE.match(low)
-    if m:  # cvpr2025, ECCV24, CVPR'25
+    if m:  # cvpr2025, ECCV24, CVPR'25, cvprw2026
         entries = index.abbrs.get((m.group(1),))
         year = two_digit_year(m.group(2))
         raw_head = raw[: len(m.group(1))]
@@ -123,6 +147,12 @@ def find_abbr(index: VenueIndex, tokens: list[Token], i: int) -> tuple[list[Abbr
             ok = [e for e in entries if e.any_case or raw_head in e.forms]
             if ok:
                 return ok, i, year, "abbr+year"
+        head = m.group(1)
+        if year and len(head) >= 4 and head.endswith("w"):
+            entries = index.abbrs.get((head[:-1],))
+            ok = [e for e in entries or [] if e.any_case or raw_head[:-1] in e.forms]
+            if len(ok) == 1:
+                return ok, i, year, "workshop-abbr"
     if len(low) >= 4 and low.endswith("w") and raw[-1] in "Ww":  # CVPRW, ICCVW
         entries = index.abbrs.get((low[:-1],))
         if entries:
@@ -135,12 +165,22 @@ def find_abbr(index: VenueIndex, tokens: list[Token], i: int) -> tuple[list[Abbr
 def _phrase_stream(tokens: list[Token]) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     for idx, tok in enumerate(tokens):
-        for part in tok.low.replace("'", " ").replace("&", " ").replace("-", " ").split():
-            part = EXPAND.get(part, part)
+        low = tok.low
+        if low.isalpha():
+            if low not in FILLER:
+                out.append((_word(low), idx))
+            continue
+        for part in low.replace("'", " ").replace("&", " ").replace("-", " ").split():
             if part in FILLER or ORDINAL_RE.match(part) or NUMBER_RE.match(part):
                 continue
-            out.append((singular(part), idx))
+            out.append((_word(part), idx))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _word(part: str) -> str:
+    part = EXPAND.get(part, part)
+    return "" if part in FILLER else singular(part)
 
 
 def _phrase_boundaries_ok(tokens: list[Token], text: str, first: int, last: int,
@@ -148,14 +188,16 @@ def _phrase_boundaries_ok(tokens: list[Token], text: str, first: int, last: int,
     # The name must not continue into a longer, unknown name ("... Computer Vision Theory and").
     if last + 1 < len(tokens):
         nxt = tokens[last + 1]
-        gap = text[tokens[last].end:nxt.start]
+        gap = text[tokens[last].end : nxt.start]
+        if gap.strip() == "." and nxt.text[:1].isupper() and text[nxt.end : nxt.end + 1] == ".":
+            return False  # ISO abbreviation continues: "ACM Trans. Comput. Logic."
         if gap.strip() == "":
             if nxt.low in CONTINUATION:
                 after = tokens[last + 2] if last + 2 < len(tokens) else None
                 if after is not None and after.text[:1].isupper():
                     return False
             elif (nxt.text[:1].isupper() and not nxt.text.isupper()
-                  and nxt.low not in TRACK_WORDS):  # fmt: skip
+                  and nxt.low not in TRACK_WORDS and nxt.low not in MONTHS):  # fmt: skip
                 return False
     # ... nor start in the middle of one ("Indian Conference on Computer Vision").
     j = first - 1
@@ -165,18 +207,48 @@ def _phrase_boundaries_ok(tokens: list[Token], text: str, first: int, last: int,
             j = -1
             break
         j -= 1
+    k = first - 1
+    while k >= 0 and tokens[k].low in FILLER:
+        k -= 1
+    if k >= 0 and tokens[k].low in EVENT_WORDS and clause[k] == clause[first]:
+        return False  # "Conference on Artificial Intelligence in Medicine" is not the journal
     if j >= 0 and clause[j] == clause[first]:
         prev = tokens[j]
-        gap = text[prev.end:tokens[j + 1].start]
-        if gap.strip() in ("", "-") and prev.text[:1].isupper() and prev.low not in _CUE \
-                and prev.low not in TRACK_WORDS:
+        gap = text[prev.end : tokens[j + 1].start]
+        if (
+            gap.strip() in ("", "-")
+            and prev.text[:1].isupper()
+            and not prev.text.isupper()
+            and prev.low not in _CUE
+            and prev.low not in TRACK_WORDS
+        ):
             return False
     if short:  # two-word journal names (Pattern Recognition) need "accepted by"/"published in"
         if not _cue_before(tokens, first, clause, 5):
             return False
-        if not all(t.text[:1].isupper() for t in tokens[first:last + 1] if t.low not in FILLER):
+        if not all(t.text[:1].isupper() for t in tokens[first : last + 1] if t.low not in FILLER):
             return False
     return True
+
+
+def _inside_event(tokens: list[Token], first: int, clause: list[int]) -> bool:
+    """A journal name inside an event title ("Workshop on ... Medical Image Analysis")."""
+    for j in range(first - 1, max(-1, first - 10), -1):
+        if clause[j] != clause[first] or tokens[j].low in _STRONG_CUE:
+            return False
+        if tokens[j].low in EVENT_WORDS:
+            return True
+    return False
+
+
+def _event_follows(tokens: list[Token], last: int, clause: list[int]) -> bool:
+    """'EAAI-24: The 14th Symposium on ...': a journal abbreviation naming an event."""
+    for j in range(last + 1, min(len(tokens), last + 6)):
+        if clause[j] != clause[last]:
+            return False
+        if tokens[j].low in EVENT_WORDS:
+            return True
+    return False
 
 
 def find_mentions(index: VenueIndex, tokens: list[Token], text: str,
@@ -186,23 +258,36 @@ def find_mentions(index: VenueIndex, tokens: list[Token], text: str,
     covered: set[int] = set()
     stream = _phrase_stream(tokens)
     p = 0
-    while p < len(stream):
-        word, _ = stream[p]
-        cands = index.phrases.get(word)
+    pairs = index.phrase_pairs
+    words_only = [w for w, _ in stream]
+    last_p = len(stream) - 1
+    while p < last_p:
+        cands = pairs.get((words_only[p], words_only[p + 1]))
         matched = False
         if cands:
             for words, key in cands:
                 n = len(words)
-                if p + n <= len(stream) and all(stream[p + k][0] == words[k] for k in range(1, n)):
+                if words_only[p : p + n] == words:
                     first, last = stream[p][1], stream[p + n - 1][1]
                     if clause[first] != clause[last]:
                         continue
                     if not _phrase_boundaries_ok(tokens, text, first, last, n <= 2, clause):
                         continue
+                    if index.venues[key].kind == "journal" and _inside_event(tokens, first, clause):
+                        continue
                     adj = _adjacent_year(tokens, text, last, clause)
                     year = adj[0] if adj else _year_before(tokens, first, clause)
-                    mentions.append(Mention(key, first, last, "name", year, year is not None,
-                                            year_last=adj[1] if adj else None))
+                    mentions.append(
+                        Mention(
+                            key,
+                            first,
+                            last,
+                            "name",
+                            year,
+                            year is not None,
+                            year_last=adj[1] if adj else None,
+                        )
+                    )
                     covered.update(range(first, last + 1))
                     p += n
                     matched = True
@@ -210,8 +295,14 @@ def find_mentions(index: VenueIndex, tokens: list[Token], text: str,
         if not matched:
             p += 1
     i = 0
-    while i < len(tokens):
-        if i in covered or not tokens[i].text[:1].isalnum():
+    heads = index.abbr_heads
+    n_tokens = len(tokens)
+    while i < n_tokens:
+        low = tokens[i].low
+        if low not in heads and ((low.isalpha() and low[-1] != "w") or low.isdigit()):
+            i += 1
+            continue
+        if i in covered or not low[:1].isalnum():
             i += 1
             continue
         entries, last, year, via = find_abbr(index, tokens, i)
@@ -229,6 +320,9 @@ def find_mentions(index: VenueIndex, tokens: list[Token], text: str,
             i = last + 1
             continue
         keys = tuple(sorted({e.key for e in entries}))
+        if index.venues[keys[0]].kind == "journal" and _event_follows(tokens, last, clause):
+            i = last + 1
+            continue
         mentions.append(Mention(keys[0], i, last, via, year, adjacent,
                                 keys if len(keys) > 1 else (), year_last))  # fmt: skip
         i = last + 1

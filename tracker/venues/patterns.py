@@ -16,7 +16,11 @@ URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b(?:github|huggingfac
 # Clause ends: ; | a blank line, a spaced dash, and full stops that end a sentence. A stop after a
 # capitalised word is an abbreviation ("IEEE Trans. Image Process.") and does not end a clause.
 CLAUSE_BREAK_RE = re.compile(r"[;|]|\n\s*\n|\s[-]\s|(?<=[\w)\]])\.(?=\s|$)")
-_ABBREV_WORDS = frozenset("et al vs no pp vol proc conf int intl eds ed fig".split())
+_ABBREV_WORDS = frozenset(
+    """
+et al vs no pp vol proc conf int intl eds ed fig
+""".split()  # noqa: SIM905
+)
 ABBR_YEAR_RE = re.compile(r"^([a-z][a-z&+\-]*?[a-z&+])[-']?(\d{2}|\d{4})$")
 YEAR4_RE = re.compile(r"^(19[89]\d|20[0-4]\d)$")
 YEAR2_RE = re.compile(r"^\d{2}$")
@@ -24,41 +28,89 @@ ORDINAL_RE = re.compile(r"^\d+(?:st|nd|rd|th)$")
 NUMBER_RE = re.compile(r"^\d+$")
 
 # Words that never distinguish one venue name from another; dropped before phrase lookups.
-FILLER = frozenset("""
+FILLER = frozenset(
+    """
 the of on and in for at to a an ieee acm cvf rsj siam ifip annual international intl int
-proceedings proc conf proceeding first second third fourth fifth sixth seventh eighth ninth
-tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth
-nineteenth twentieth
-""".split())
+proceedings proc conf proceeding inproceedings first second third fourth fifth sixth seventh
+eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth
+eighteenth nineteenth twentieth
+""".split()  # noqa: SIM905
+)
 # Abbreviated name words expanded before phrase lookups ("IEEE Trans. Image Process.").
 EXPAND = {"conf": "conference", "trans": "transactions", "symp": "symposium", "j": "journal",
           "jour": "journal", "workshops": "workshop"}  # fmt: skip
 
-ACCEPT = frozenset("""
+ACCEPT = frozenset(
+    """
 accepted accept accepts acceptance appear appears appearing appeared presented present
 presentation camera camera-ready oral spotlight highlight poster selected published publish
 publication proceedings proceeding conference-paper
-""".split())
-PUBLISHED = frozenset("published publication appeared proceedings proceeding".split())
-SUBMIT = frozenset("""
+""".split()  # noqa: SIM905
+)
+PUBLISHED = frozenset(
+    """
+published publication appeared proceedings proceeding
+""".split()  # noqa: SIM905
+)
+SUBMIT = frozenset(
+    """
 submitted submission submit submitting review reviewing consideration resubmitted
-""".split())
-REJECT = frozenset("rejected reject rejection withdrawn".split())
-PRIOR = frozenset("extension extends extending extended-version builds based preliminary".split())
-WORKSHOP = frozenset("""
-workshop workshops wksp wkshp srw symposium-workshop colocated co-located conjunction
-satellite challenge challenges competition
-""".split())
+""".split()  # noqa: SIM905
+)
+REJECT = frozenset(
+    """
+rejected reject rejection withdrawn
+""".split()  # noqa: SIM905
+)
+PRIOR = frozenset(
+    """
+extension extends extending extended-version builds based preliminary
+""".split()  # noqa: SIM905
+)
+WORKSHOP = frozenset(
+    """
+workshop workshops wksp wkshp srw symposium-workshop challenge challenges competition
+""".split()  # noqa: SIM905
+)
 FINDINGS = frozenset({"findings"})
-OTHER_TRACK = frozenset("""
+OTHER_TRACK = frozenset(
+    """
 demo demos demonstration demonstrations tutorial tutorials doctoral consortium phd student
 industry industrial late-breaking lbr lbw companion adjunct abstract abstracts tiny blogpost
 blog non-archival nonarchival bridge undergraduate
-""".split())
-TRACK_WORDS = WORKSHOP | FINDINGS | OTHER_TRACK | frozenset(
-    "main track oral spotlight poster paper papers long short conference research system"
-    .split())
-CONTINUATION = frozenset("and for of on with in &".split())
+""".split()  # noqa: SIM905
+)
+TRACK_WORDS = (
+    WORKSHOP
+    | FINDINGS
+    | OTHER_TRACK
+    | frozenset(
+        """
+main track oral spotlight poster paper papers long short conference research system
+""".split()  # noqa: SIM905
+    )
+)
+CONTINUATION = frozenset(
+    """
+and for of on with in &
+""".split()  # noqa: SIM905
+)
+HOST = frozenset(
+    """
+colocated co-located conjunction satellite held
+""".split()  # noqa: SIM905
+)
+EVENT_WORDS = frozenset(
+    """
+conference symposium workshop congress meeting workshops
+""".split()  # noqa: SIM905
+)
+MONTHS = frozenset(
+    """
+january february march april may june july august september october november december jan
+feb mar apr jun jul aug sep sept oct nov dec
+""".split()  # noqa: SIM905
+)
 
 
 class Token(NamedTuple):
@@ -86,8 +138,13 @@ def tokenize(text: str) -> list[Token]:
     """Split text into tokens; URLs are blanked first so code links never look like venues."""
     if "/" in text or "@" in text:
         text = URL_RE.sub(lambda m: " " * len(m.group(0)), text)
-    return [Token(m.start(), m.end(), m.group(0), m.group(0).lower())
-            for m in TOKEN_RE.finditer(text)]  # fmt: skip
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two ("İ")
+        return [Token(a, b, text[a:b], text[a:b].lower())
+                for a, b in (m.span() for m in TOKEN_RE.finditer(text))]  # fmt: skip
+    return [
+        Token(a, b, text[a:b], low[a:b]) for a, b in (m.span() for m in TOKEN_RE.finditer(text))
+    ]
 
 
 def _ends_sentence(text: str, pos: int) -> bool:

@@ -7,12 +7,32 @@ from dataclasses import dataclass, field
 from tracker.venues.index import VenueIndex
 from tracker.venues.mentions import Mention, find_mentions
 from tracker.venues.patterns import (
-    ACCEPT, FINDINGS, OTHER_TRACK, PRIOR, PUBLISHED, REJECT, SUBMIT, TRACK_WORDS,
-    WORKSHOP, Token, clause_ids, fold, parse_year, tokenize,
+    ACCEPT,
+    FILLER,
+    FINDINGS,
+    HOST,
+    ORDINAL_RE,
+    OTHER_TRACK,
+    PRIOR,
+    REJECT,
+    SUBMIT,
+    TRACK_WORDS,
+    WORKSHOP,
+    YEAR4_RE,
+    Token,
+    clause_ids,
+    fold,
+    parse_year,
+    tokenize,
 )  # fmt: skip
+from tracker.venues.status import may_name_venue
 
 _MAIN_KINDS = ("conference", "journal")
-_WEAK = frozenset("proceedings proceeding oral spotlight highlight poster selected camera".split())
+_WEAK = frozenset(
+    """
+proceedings proceeding oral spotlight highlight poster selected camera
+""".split()  # noqa: SIM905
+)
 
 
 @dataclass
@@ -29,10 +49,22 @@ class Claim:
     why: list[str] = field(default_factory=list)
 
     @property
+    def explicit(self) -> bool:
+        """The status comes from a cue word, not from a bare mention."""
+        return any(w.startswith("cue") or w.startswith("journal-ref") for w in self.why)
+
+    @property
     def rank(self) -> tuple[int, int, int]:
         """Sort key: accepted main track first, then other accepted, submitted, rejected."""
         s = {"published": 0, "accepted": 0, "submitted": 1, "rejected": 2}.get(self.status, 3)
         return (s, 0 if self.kind in _MAIN_KINDS else 1, self.mention.first)
+
+
+def best_claim(claims: list[Claim]) -> Claim | None:
+    """The claim that decides; an explicit status beats a bare mention of the same venue."""
+    explicit = {c.mention.key for c in claims if c.explicit}
+    kept = [c for c in claims if c.explicit or c.mention.key not in explicit]
+    return min(kept, key=lambda c: c.rank) if kept else None
 
 
 def _status_of(low: str, tokens: list[Token], j: int) -> str | None:
@@ -42,15 +74,25 @@ def _status_of(low: str, tokens: list[Token], j: int) -> str | None:
         if low == "review" and j > 0 and tokens[j - 1].low in ("peer", "after"):
             return None
         return "submitted"
-    if low in PRIOR or (low == "extended" and j + 1 < len(tokens)
-                        and tokens[j + 1].low == "version" and not _accept_after(tokens, j)):
+    if low in PRIOR or (
+        low == "extended"
+        and j + 1 < len(tokens)
+        and tokens[j + 1].low == "version"
+        and not _accept_after(tokens, j)
+    ):
         return "prior"
     if low == "based" and j + 1 < len(tokens) and tokens[j + 1].low == "on":
         return "prior"
     if low in ACCEPT:
-        if low in ("published", "appeared") and j >= 2 and tokens[j - 1].low == "be" \
-                and tokens[j - 2].low in ("to", "will"):
+        if (
+            low in ("published", "appeared")
+            and j >= 2
+            and tokens[j - 1].low == "be"
+            and tokens[j - 2].low in ("to", "will")
+        ):
             return "accepted"  # "to be published in"
+        if low in ("proceedings", "proceeding") and j > 0 and tokens[j - 1].low == "in":
+            return "published"  # "In Proceedings of ..."
         return "published" if low in ("published", "appeared") else "accepted"
     if low == "to" and j + 1 < len(tokens) and tokens[j + 1].low == "appear":
         return "accepted"
@@ -58,7 +100,7 @@ def _status_of(low: str, tokens: list[Token], j: int) -> str | None:
 
 
 def _accept_after(tokens: list[Token], j: int) -> bool:
-    return any(t.low in ACCEPT for t in tokens[j + 1:j + 6])
+    return any(t.low in ACCEPT for t in tokens[j + 1 : j + 6])
 
 
 def _track_of(low: str, tokens: list[Token], j: int) -> str | None:
@@ -69,11 +111,16 @@ def _track_of(low: str, tokens: list[Token], j: int) -> str | None:
     if low in OTHER_TRACK:
         if low == "student" and j + 1 < len(tokens) and tokens[j + 1].low in ("research",):
             return "workshop"
-        if low == "abstract" and j > 0 and tokens[j - 1].low not in ("extended", "student", "an",
-                                                                       "short", "as"):
+        if (
+            low == "abstract"
+            and j > 0
+            and tokens[j - 1].low not in ("extended", "student", "an", "short", "as")
+        ):
             return None
-        if low == "phd" and (j + 1 >= len(tokens) or tokens[j + 1].low not in
-                             ("forum", "symposium", "track", "consortium")):
+        if low == "phd" and (
+            j + 1 >= len(tokens)
+            or tokens[j + 1].low not in ("forum", "symposium", "track", "consortium")
+        ):
             return None
         return "other"
     return None
@@ -83,6 +130,10 @@ def read_text(index: VenueIndex, text: str, source: str,
               trace: list[str] | None = None) -> list[Claim]:  # fmt: skip
     """Every venue claim in ``text`` with status and kind decided from its clause."""
     folded = fold(text)
+    if not may_name_venue(index, folded):
+        if trace is not None:
+            trace.append(f"{source}: no word that could start a venue name")
+        return []
     tokens = tokenize(folded)
     if not tokens:
         return []
@@ -93,9 +144,9 @@ def read_text(index: VenueIndex, text: str, source: str,
                      f"{len(mentions)} venue mention(s)")  # fmt: skip
     if not mentions:
         return []
+    spans = {k for m in mentions for k in range(m.first, m.last + 1)}
     mentions = _merge(mentions, tokens, folded, clause)
     cues: list[tuple[int, str, str]] = []  # (token index, 'status'|'track', value)
-    spans = {k for m in mentions for k in range(m.first, m.last + 1)}
     for j, tok in enumerate(tokens):
         if j in spans and tok.low not in ACCEPT | SUBMIT:
             continue
@@ -110,8 +161,10 @@ def read_text(index: VenueIndex, text: str, source: str,
     if trace is not None:
         for c in claims:
             name = index.venues[c.mention.key].name
-            trace.append(f"  {name!r} via {c.mention.via} at {text[c.start:c.end]!r}: "
-                         f"status={c.status} kind={c.kind} year={c.year} ({'; '.join(c.why)})")
+            trace.append(
+                f"  {name!r} via {c.mention.via} at {text[c.start : c.end]!r}: "
+                f"status={c.status} kind={c.kind} year={c.year} ({'; '.join(c.why)})"
+            )
     return claims
 
 
@@ -124,11 +177,13 @@ def _merge(mentions: list[Mention], tokens: list[Token], text: str,
             prev = out[-1]
             if prev.key == m.key:
                 prev.last = max(prev.last, m.last)
+                if m.via == "workshop-abbr":
+                    prev.via = m.via
                 if prev.year is None:
                     prev.year, prev.year_adjacent = m.year, m.year_adjacent
                     prev.year_last = m.year_last
                 continue
-            gap = text[tokens[prev.last].end:tokens[m.first].start]
+            gap = text[tokens[prev.last].end : tokens[m.first].start]
             if gap.strip() in (":", "-") and not prev.year_adjacent:
                 out[-1] = m
                 continue
@@ -181,6 +236,12 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
             j, _, status = after[0]
             end = max(end, tokens[j].end)
             why.append(f"cue after {tokens[j].text!r}")
+    if (
+        source == "journal_ref"
+        and status == "accepted"
+        and not any(tokens[c[0]].low in ("accepted", "appear", "accept") for c in before)
+    ):
+        status = "published"
     if status is None:
         if source == "journal_ref":
             status = "published"
@@ -195,11 +256,18 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
     if m.via == "workshop-abbr":
         kind = "workshop"
         why.append("W suffix")
-    elif text[:tokens[m.first].start].rstrip().endswith("@"):
+    elif text[: tokens[m.first].start].rstrip().endswith("@") or _hosted(tokens, m, clause):
         kind = "workshop"
-        why.append("'@ venue': an event held at the venue")
+        why.append("an event held at / co-located with the venue")
+    elif _unknown_acronym_then_year(index, tokens, m):
+        kind = "workshop"
+        why.append(f"unknown event {tokens[m.last + 1].text!r} at the venue")
     for j, typ, value in cues:
-        if typ == "track" and _nearest_mention(j, mentions, clause) is m:
+        if (
+            typ == "track"
+            and _nearest_mention(j, mentions, clause) is m
+            and not _host_cue_between(tokens, m, j)
+        ):
             if kind == "workshop" and value != "workshop":
                 continue
             kind = value
@@ -210,10 +278,50 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
     if m.ambiguous:
         status = "none"
         why.append(f"abbreviation is ambiguous ({', '.join(m.ambiguous)})")
-    year = m.year if m.year is not None else _clause_year(tokens, text, clause, m)
+    year = m.year if m.year is not None else _clause_year(tokens, text, clause, m, mentions)
     if year is not None and m.year is None:
         why.append("year from the clause")
     return Claim(m, status, kind, year, start, end, why)
+
+
+_HOST_GLUE = FILLER | frozenset(
+    """
+at with in the
+""".split()  # noqa: SIM905
+)
+
+
+def _hosted(tokens: list[Token], m: Mention, clause: list[int]) -> bool:
+    """'co-located with / held at VENUE', 'Workshop at VENUE': the paper is at a side event."""
+    glue_only = True
+    for j in range(m.first - 1, max(-1, m.first - 7), -1):
+        if clause[j] != clause[m.first]:
+            return False
+        low = tokens[j].low
+        if low in HOST:
+            return True
+        if glue_only and low in WORKSHOP and j < m.first - 1:
+            return True
+        if not (low in _HOST_GLUE or low.isdigit() or ORDINAL_RE.match(low)):
+            glue_only = False
+    return False
+
+
+def _unknown_acronym_then_year(index: VenueIndex, tokens: list[Token], m: Mention) -> bool:
+    """'NeurIPS MTI-LLM 2025': an unknown acronym between venue and year names a side event."""
+    k = m.last + 1
+    if m.year_last is not None or k + 1 >= len(tokens) or not YEAR4_RE.match(tokens[k + 1].low):
+        return False
+    tok = tokens[k]
+    caps = sum(c.isupper() for c in tok.text)
+    return (caps >= 2 and tok.text[:1].isupper() and tok.low not in TRACK_WORDS
+            and (tok.low,) not in index.abbrs and not tok.text.isdigit())  # fmt: skip
+
+
+def _host_cue_between(tokens: list[Token], m: Mention, j: int) -> bool:
+    """A track word after 'co-located with' belongs to the host, not to this mention."""
+    lo, hi = (m.last, j) if j > m.last else (j, m.first)
+    return any(t.low in HOST for t in tokens[lo:hi])
 
 
 def _alone(m: Mention, tokens: list[Token], clause: list[int]) -> bool:
@@ -223,11 +331,13 @@ def _alone(m: Mention, tokens: list[Token], clause: list[int]) -> bool:
     return all(t.low in TRACK_WORDS for t in rest)
 
 
-def _clause_year(tokens: list[Token], text: str, clause: list[int], m: Mention) -> int | None:
+def _clause_year(tokens: list[Token], text: str, clause: list[int], m: Mention,
+                 mentions: list[Mention]) -> int | None:  # fmt: skip
     cid = clause[m.first]
+    taken = {x.year_last for x in mentions if x is not m and x.year_last is not None}
     best: tuple[int, int] | None = None
     for k, tok in enumerate(tokens):
-        if clause[k] != cid or m.first <= k <= m.last:
+        if clause[k] != cid or m.first <= k <= m.last or k in taken:
             continue
         year = parse_year(tok.low, text[tok.start - 1] if tok.start else "")
         if year is not None:
@@ -235,6 +345,3 @@ def _clause_year(tokens: list[Token], text: str, clause: list[int], m: Mention) 
             if best is None or dist < best[0]:
                 best = (dist, year)
     return best[1] if best else None
-
-
-__all__ = ["Claim", "read_text"]

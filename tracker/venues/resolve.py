@@ -14,8 +14,9 @@ from pathlib import Path
 from tracker.ccf.catalog import CcfCatalog, load_ccf_catalog
 from tracker.venues.doi import DoiRules, DoiVenue
 from tracker.venues.index import VenueIndex, build_index
-from tracker.venues.reading import Claim, read_text
+from tracker.venues.reading import Claim, best_claim, read_text
 from tracker.venues.seeds import VenueSeedError, VenueSeeds, load_venue_seeds
+from tracker.venues.status import read_status_only
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,13 @@ class VenueResolver:
         """Resolve one paper; never raises on any text."""
         return self._resolve(comments, journal_ref, doi, edition or self.newest_edition, None)
 
-    def explain(self, comments: str | None = None, journal_ref: str | None = None,
-                doi: str | None = None, edition: int | None = None) -> tuple[Resolution, list[str]]:  # fmt: skip
+    def explain(
+        self,
+        comments: str | None = None,
+        journal_ref: str | None = None,
+        doi: str | None = None,
+        edition: int | None = None,
+    ) -> tuple[Resolution, list[str]]:
         """Resolve and return the reading steps, for ``tracker venues explain``."""
         trace: list[str] = []
         res = self._resolve(comments, journal_ref, doi, edition or self.newest_edition, trace)
@@ -102,8 +108,19 @@ class VenueResolver:
             return self._from_doi(doi_venue, doi or "", edition)
         if comments and comments.strip():
             claim = _best(read_text(self.index, comments, "comments", trace))
-            if claim is not None and (claim.status in ("accepted", "published")
-                                      or not (journal_ref and journal_ref.strip())):  # fmt: skip
+            has_ref = bool(journal_ref and journal_ref.strip())
+            accepted = claim is not None and claim.status in ("accepted", "published")
+            submitted = claim is not None and claim.status == "submitted" and not has_ref
+            if claim is not None and (accepted or submitted):
+                return self._from_claim(claim, comments, "comments", edition, trace)
+            only = read_status_only(comments)
+            if only is not None and not (journal_ref and journal_ref.strip()):
+                status, start, end = only
+                if trace is not None:
+                    trace.append(f"no known venue, but the comment says {status!r}")
+                return Resolution(None, None, None, None, status, None, edition,
+                                  comments[start:end], "comments")  # fmt: skip
+            if claim is not None and not (journal_ref and journal_ref.strip()):
                 return self._from_claim(claim, comments, "comments", edition, trace)
         if journal_ref and journal_ref.strip():
             if trace is not None:
@@ -121,7 +138,7 @@ class VenueResolver:
     def _from_claim(self, claim: Claim, text: str, source: str, edition: int,
                     trace: list[str] | None) -> Resolution:  # fmt: skip
         info = self.index.venues[claim.mention.key]
-        evidence = text[claim.start:claim.end]
+        evidence = text[claim.start : claim.end]
         if claim.status in ("rejected", "prior", "none"):
             if trace is not None:
                 trace.append(f"chosen: {info.name} but status {claim.status}: no venue claimed")
@@ -131,9 +148,11 @@ class VenueResolver:
         key = info.key if main else None
         tier = info.tiers.get(edition) if main else None
         if trace is not None:
-            trace.append(f"chosen from {source}: {info.name} ({claim.kind}, {claim.status}); "
-                         f"tier under CCF {edition}: {tier or 'none'}"
-                         + ("" if main else " (not the main track or not accepted: no tier)"))
+            trace.append(
+                f"chosen from {source}: {info.name} ({claim.kind}, {claim.status}); "
+                f"tier under CCF {edition}: {tier or 'none'}"
+                + ("" if main else " (not the main track or not accepted: no tier)")
+            )
         return Resolution(info.name, key, claim.year, claim.kind, claim.status, tier, edition,
                           evidence, source, self._tiers(key))  # fmt: skip
 
@@ -148,7 +167,7 @@ class VenueResolver:
 
 
 def _best(claims: list[Claim]) -> Claim | None:
-    return min(claims, key=lambda c: c.rank) if claims else None
+    return best_claim(claims)
 
 
 def _year_in(text: str) -> int | None:

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard (UI only): pages call ``tracker.queries`` and the library."""

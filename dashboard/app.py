@@ -1,0 +1,52 @@
+"""Paper Tracker dashboard: ``streamlit run dashboard/app.py`` (``make serve``).
+
+Multipage through ``st.navigation``; each page has a stable ``url_path`` and keeps its filters
+in the URL's query parameters, so a shared link opens the same view. ``?lang=en`` switches the
+language.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run` only puts dashboard/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard.i18n import LANGUAGES  # noqa: E402
+from dashboard.ui import lang, param, seed_state, set_params, t  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+PAGES = [
+    ("pages/reading_list.py", "reading-list", "page_reading_list", "📚"),
+    ("pages/venue_changes.py", "venue-changes", "page_venue_changes", "🔁"),
+    ("pages/papers.py", "papers", "page_papers", "🔎"),
+    ("pages/ccf_directory.py", "ccf", "page_ccf", "🏛️"),
+    ("pages/trends.py", "trends", "page_trends", "📈"),
+    ("pages/ingestion.py", "ingestion", "page_ingestion", "🩺"),
+]
+
+st.set_page_config(page_title="Paper Tracker", page_icon="📚", layout="wide")
+
+from dashboard.data import settings  # noqa: E402
+
+seed_state("lang", param("lang") if param("lang") in LANGUAGES else settings().language)
+with st.sidebar:
+    st.segmented_control(
+        t("language"),
+        list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key="lang",
+        required=True,
+    )
+
+pages = [
+    st.Page(str(HERE / path), title=t(label), icon=icon, url_path=url_path, default=i == 0)
+    for i, (path, url_path, label, icon) in enumerate(PAGES)
+]
+current = st.navigation(pages)
+set_params(lang=lang() if lang() != settings().language else None)
+current.run()

@@ -1,0 +1,1 @@
+"""Dashboard pages, one module each, run by ``st.navigation`` in ``dashboard/app.py``."""

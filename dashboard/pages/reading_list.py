@@ -1,0 +1,174 @@
+"""月度阅读清单 / Reading list: ranked papers of a month or week, curated and exported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from dashboard import curation, data
+from dashboard.ui import (
+    abs_url,
+    database,
+    escape_md,
+    formatter,
+    lang,
+    param,
+    param_list,
+    seed_state,
+    select_from_url,
+    set_params,
+    status_label,
+    t,
+    tier_badge,
+    topic_label,
+)
+from tracker.queries.common import TIERS
+
+TIER_RANK = {"A": 3, "B": 2, "C": 1}
+
+
+def _visible(items: list[Any], topics: list[str], min_tier: str) -> list[Any]:
+    """Items after the view filters (topics, minimum tier)."""
+    out = []
+    for item in items:
+        if topics and not set(topics) & set(item.topics):
+            continue
+        if min_tier and TIER_RANK.get(item.ccf_tier or "", 0) < TIER_RANK[min_tier]:
+            continue
+        out.append(item)
+    return out
+
+
+def _button(label: str, key: str, action: Callable[..., None], *args: Any) -> None:
+    st.button(label, key=key, on_click=action, args=args)
+
+
+def show_item(url: str, ctx: dict[str, Any], item: Any, names: dict[str, Any]) -> None:
+    """One paper: linked title, authors, badges, abstract, score breakdown, curation."""
+    with st.container(border=True):
+        st.markdown(f"**{item.rank}. [{escape_md(item.title)}]({abs_url(item.arxiv_id)})**")
+        st.caption(escape_md(", ".join(item.authors)))
+        badges = st.columns([1, 2, 2, 4])
+        with badges[0]:
+            tier_badge(item.ccf_tier)
+        venue = f"{item.venue_name} {item.venue_year or ''}".strip() if item.venue_name else ""
+        badges[1].caption(
+            escape_md(
+                f"{venue} · {status_label(item.venue_status)}"
+                if venue
+                else status_label(item.venue_status)
+            )
+        )
+        flags = [t("pinned")] if item.pinned else []
+        flags += [t("added_by_hand")] if item.added else []
+        badges[2].caption(" · ".join([f"{t('score')} {item.score:.2f}", *flags]))
+        badges[3].caption(escape_md(", ".join(topic_label(s, names) for s in item.topics)))
+        if item.note:
+            st.info(escape_md(item.note), icon="💬")
+        with st.expander(t("abstract") + " · " + t("score_breakdown")):
+            st.markdown(escape_md(item.abstract))
+            st.dataframe(
+                {
+                    t("score_breakdown"): list(item.components),
+                    t("score"): [round(v, 3) for v in item.components.values()],
+                },
+                hide_index=True,
+            )
+        cols = st.columns([1, 1, 6])
+        with cols[0]:
+            if item.pinned:
+                _button(
+                    t("unpin"), f"unpin_{item.arxiv_id}", curation.unpin, url, ctx, item.arxiv_id
+                )
+            else:
+                _button(t("pin"), f"pin_{item.arxiv_id}", curation.pin, url, ctx, item.arxiv_id)
+        with cols[1]:
+            _button(
+                t("remove"), f"remove_{item.arxiv_id}", curation.remove, url, ctx, item.arxiv_id
+            )
+        with cols[2], st.popover(t("note")):
+            key = f"note_{item.arxiv_id}"
+            seed_state(key, item.note or "")
+            st.text_area(t("note"), key=key)
+            st.button(
+                t("save_note"),
+                key=f"save_{key}",
+                on_click=curation.note,
+                args=(url, ctx, item.arxiv_id, key),
+            )
+
+
+def main() -> None:
+    """Render the page."""
+    st.title(t("page_reading_list"))
+    url = database()
+    if url is None:
+        return
+    info = data.overview(url)
+    lists = data.reading_lists(url)
+    names = [r["name"] for r in lists]
+    titles = {r["name"]: r["title"] for r in lists}
+    topics = data.topic_names(url)
+    editions = info["editions"]
+
+    select_from_url("rl_list", "list", names, names[0])
+    weekly_default = param("weekly") == "1" or "W" in param("period")
+    seed_state("rl_weekly", weekly_default)
+    c1, c2, c3 = st.columns([3, 1, 2])
+    c1.selectbox(t("list"), names, key="rl_list", format_func=lambda n: titles.get(n) or n)
+    c2.toggle(t("weekly"), key="rl_weekly")
+    periods = data.weeks_back(url) if st.session_state["rl_weekly"] else info["months"]
+    select_from_url("rl_period", "period", periods, periods[0])
+    c3.selectbox(t("period"), periods, key="rl_period")
+    c4, c5, c6 = st.columns([3, 1, 2])
+    seed_state("rl_topics", [s for s in param_list("topic") if s in topics])
+    c4.multiselect(
+        t("topics"),
+        list(topics),
+        key="rl_topics",
+        format_func=formatter(list(topics), lambda s: topic_label(s, topics)),
+    )
+    select_from_url("rl_tier", "min_tier", ["", *TIERS], "")
+    c5.selectbox(
+        t("min_tier"),
+        ["", *TIERS],
+        key="rl_tier",
+        format_func=formatter(["", *TIERS], lambda x: f"CCF-{x}" if x else t("any")),
+    )
+    select_from_url("rl_edition", "edition", [0, *editions], 0)
+    c6.selectbox(
+        t("edition"),
+        [0, *editions],
+        key="rl_edition",
+        format_func=formatter([0, *editions], lambda e: str(e) if e else t("any")),
+    )
+    name, period = st.session_state["rl_list"], st.session_state["rl_period"]
+    edition = st.session_state["rl_edition"] or None
+    ctx = {"list": name, "period": period}
+
+    curation.show_message()
+    result = data.list_items(url, name, period, edition)
+    items = _visible(result["items"], st.session_state["rl_topics"], st.session_state["rl_tier"])
+    if not result["built"] and result["items"]:
+        st.caption(t("preview"))
+    curation.downloads(name, titles.get(name, ""), period, result["items"], lang())
+    if not items:
+        st.info(t("empty_list"))
+    for item in items:
+        show_item(url, ctx, item, topics)
+    with st.form("rl_add", clear_on_submit=True, border=False):
+        st.text_input(t("add_by_id"), key="rl_add_id", placeholder="2603.01234")
+        st.form_submit_button(t("add"), on_click=curation.add, args=(url, ctx, "rl_add_id"))
+    set_params(
+        list=name if name != names[0] else None,
+        period=period if period != periods[0] else None,
+        topic=list(st.session_state["rl_topics"]),
+        min_tier=st.session_state["rl_tier"],
+        edition=edition,
+        weekly=1 if st.session_state["rl_weekly"] else None,
+    )
+
+
+main()

@@ -1,0 +1,173 @@
+"""Small UI helpers shared by the pages: language, deep links, safe text, badges, empty state."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+
+TIER_COLORS: dict[str, Literal["red", "orange", "blue"]] = {"A": "red", "B": "orange", "C": "blue"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^])")
+
+
+def lang() -> str:
+    """The current language code (``zh`` or ``en``)."""
+    value = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: Any) -> str:
+    """A label in the current language."""
+    return translate(key, lang(), **values)
+
+
+def escape_md(text: str | None) -> str:
+    """Paper text made inert for Markdown: every punctuation mark escaped, lines joined.
+
+    Titles and notes come from arXiv and users; escaped, a crafted title cannot add links,
+    images, HTML or Streamlit directives.
+    """
+    flat = " ".join((text or "").split())
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def abs_url(arxiv_id: str) -> str:
+    """The arXiv abstract page of a paper."""
+    return "https://arxiv.org/abs/" + quote(arxiv_id, safe="/.")
+
+
+# --- deep links ---------------------------------------------------------------------------
+
+
+def param(name: str, default: str = "") -> str:
+    """A query parameter of the page URL."""
+    value = st.query_params.get(name)
+    return str(value) if value else default
+
+
+def param_list(name: str) -> list[str]:
+    """A repeated query parameter (``?topic=a&topic=b``)."""
+    return [v for v in st.query_params.get_all(name) if v]
+
+
+def set_params(**values: Any) -> None:
+    """Write widget values back into the URL so it can be shared; empty values are dropped."""
+    for name, value in values.items():
+        if value is None or value == "" or value == [] or value == ():
+            if name in st.query_params:
+                del st.query_params[name]
+        elif isinstance(value, (list, tuple)):
+            if st.query_params.get_all(name) != [str(v) for v in value]:
+                st.query_params[name] = [str(v) for v in value]
+        elif st.query_params.get(name) != str(value):
+            st.query_params[name] = str(value)
+
+
+def seed_state(key: str, value: Any) -> None:
+    """Give a widget its first value (from the URL) without fighting later user input."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def select_from_url(key: str, name: str, options: Sequence[Any], default: Any) -> None:
+    """Seed a select widget from ``?name=``, falling back to ``default`` for unknown values."""
+    raw = param(name)
+    chosen = next((o for o in options if str(o) == raw), default)
+    seed_state(key, chosen)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+# --- page scaffolding ---------------------------------------------------------------------
+
+
+def database() -> str | None:
+    """The database URL when it holds papers; otherwise shows how to ingest and returns None."""
+    url = data.settings().database_url
+    try:
+        ready = data.schema_ready(url)
+    except Exception as exc:  # an unreachable server is shown, not raised
+        st.error(t("error", msg=str(exc)))
+        return None
+    if not ready:
+        st.warning(t("no_schema", url=_safe_url(url)))
+        return None
+    if not data.overview(url)["papers"]:
+        show_empty()
+        return None
+    return url
+
+
+def _safe_url(url: str) -> str:
+    return re.sub(r"//[^@/]+@", "//***@", url)
+
+
+def show_empty() -> None:
+    """The empty state: what to run to get papers."""
+    st.info(f"**{t('empty_title')}**\n\n{t('empty_body')}", icon="📭")
+
+
+def status_label(status: str | None) -> str:
+    """A venue status in the current language."""
+    return t(f"status_{status or 'none'}")
+
+
+def tier_badge(tier: str | None, edition: int | None = None) -> None:
+    """A coloured ``CCF-A`` badge (nothing for unranked venues)."""
+    if tier is not None and tier in TIER_COLORS:
+        label = f"CCF-{tier}" + (f" ({edition})" if edition else "")
+        st.badge(label, color=TIER_COLORS[tier])
+
+
+def topic_label(slug: str, names: dict[str, tuple[str, str, str]]) -> str:
+    """A topic's name in the current language (the slug when unknown)."""
+    found = names.get(slug)
+    if found is None:
+        return slug
+    return found[2] if lang() == "en" else found[1]
+
+
+def paper_table(rows: Sequence[Any], topic_names: dict[str, tuple[str, str, str]]) -> None:
+    """Papers as a read-only table: text cells only, the arXiv link in its own column."""
+    frame = pd.DataFrame(
+        {
+            t("arxiv"): [abs_url(r.arxiv_id) for r in rows],
+            t("title"): [r.title for r in rows],
+            t("authors"): [r.authors for r in rows],
+            t("venue"): [
+                f"{r.venue_name} {r.venue_year or ''}".strip() if r.venue_name else "" for r in rows
+            ],
+            t("status"): [status_label(r.venue_status) for r in rows],
+            t("tier"): [f"CCF-{r.tier}" if r.tier else "" for r in rows],
+            t("topics"): [", ".join(topic_label(s, topic_names) for s in r.topics) for r in rows],
+            t("published"): [r.published.date() for r in rows],
+        }
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("arxiv"): st.column_config.LinkColumn(
+                t("arxiv"), display_text=r"https://arxiv\.org/abs/(.*)", width="small"
+            ),
+            t("title"): st.column_config.TextColumn(t("title"), width="large"),
+        },
+    )
+
+
+def formatter(options: Sequence[Any], label: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A ``format_func`` whose labels are computed now, in the current language.
+
+    Widgets may call ``format_func`` later, outside the script run, where the language in
+    Session State cannot be read.
+    """
+    table = {option: label(option) for option in options}
+    return lambda option: table.get(option, str(option))

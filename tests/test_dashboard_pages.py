@@ -1,0 +1,238 @@
+"""Each dashboard page in ``streamlit.testing`` on a seeded database: content, filters, curation."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboard_seed import seed_database
+from tracker.db.engine import make_engine, session_scope
+from tracker.db.models import Meta, Paper, ReadingListItem, Topic
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+TIMEOUT = 30
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seeded database file built once; tests work on copies."""
+    path = tmp_path_factory.mktemp("dashboard") / "template.db"
+    seed_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def db_url(seeded_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private copy of the seeded database, exported as TRACKER_DATABASE_URL."""
+    path = tmp_path / "tracker.db"
+    shutil.copy(seeded_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    yield url
+
+
+def open_page(page: str, **params: str | list[str]) -> AppTest:
+    """Run the app, switch to ``pages/<page>.py`` with query parameters, and run it."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()
+    if page != "reading_list":
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements: object) -> list[str]:
+    """The values of an element list."""
+    return [str(e.value) for e in elements]  # type: ignore[attr-defined]
+
+
+# --- reading list -------------------------------------------------------------------------
+
+
+def test_reading_list_shows_ranked_papers_with_badges(db_url: str) -> None:
+    at = open_page("reading_list")
+    titles = [m for m in texts(at.markdown) if m.startswith("**1. [")]
+    assert titles, texts(at.markdown)[:5]
+    assert any(":red-badge[CCF-A]" in m for m in texts(at.markdown))
+    # The newest month with papers is picked by default.
+    assert at.selectbox(key="rl_period").value == "2026-06"
+    assert len([b for b in at.button if b.key.startswith("pin_")]) >= 5
+    assert at.get("download_button"), "CSV/Markdown/BibTeX downloads are offered"
+
+
+def test_reading_list_pin_note_remove_are_saved(db_url: str) -> None:
+    at = open_page("reading_list")
+    pins = [b.key for b in at.button if b.key.startswith("pin_")]
+    second = pins[1].removeprefix("pin_")
+    at.button(key=f"pin_{second}").click().run()
+    assert "已保存。" in texts(at.success)
+    at.text_area(key=f"note_{second}").input("必读：<b>好</b> [x](javascript:alert(1))").run()
+    at.button(key=f"save_note_{second}").click().run()
+    first = pins[0].removeprefix("pin_")
+    at.button(key=f"remove_{first}").click().run()
+    assert not at.exception
+    engine = make_engine(db_url)
+    with session_scope(engine) as s:
+        rows = {r.arxiv_id: r for r in s.scalars(select(ReadingListItem))}
+    engine.dispose()
+    assert rows[second].pinned and rows[second].note.startswith("必读")
+    assert rows[first].removed and rows[first].rank is None
+    # The removed paper is gone from the page; the note shows, escaped.
+    assert f"pin_{first}" not in [b.key for b in at.button]
+    notes = [m for m in texts(at.info) if "必读" in m]
+    assert notes and "\\<b\\>" in notes[0] and "](javascript" not in notes[0]
+
+
+def test_reading_list_filters_and_add_by_id(db_url: str) -> None:
+    at = open_page("reading_list", min_tier="A")
+    shown = [b.key.removeprefix("pin_") for b in at.button if b.key.startswith("pin_")]
+    engine = make_engine(db_url)
+    with session_scope(engine) as s:
+        venues = dict(s.execute(select(Paper.arxiv_id, Paper.venue_status)).all())
+    assert shown and all(venues[i] == "accepted" for i in shown)
+    at.text_input(key="rl_add_id").input("2605.30504")
+    at.button[-1].click().run()
+    assert "已保存。" in texts(at.success), texts(at.error)
+    with session_scope(engine) as s:
+        added = s.get(ReadingListItem, (1, "2026-06", "2605.30504"))
+        assert added is None or added.added
+        assert s.scalar(
+            select(ReadingListItem.added).where(ReadingListItem.arxiv_id == "2605.30504")
+        )
+    engine.dispose()
+
+
+def test_crafted_title_is_rendered_as_text(db_url: str) -> None:
+    engine = make_engine(db_url)
+    crafted = "<img src=x onerror=alert(1)> **bold** [click](javascript:alert(1)) :red[x]"
+    with session_scope(engine) as s:
+        s.execute(update(Paper).where(Paper.arxiv_id == "2606.03610").values(title=crafted))
+    engine.dispose()
+    at = open_page("reading_list")
+    shown = [m for m in texts(at.markdown) if "onerror" in m]
+    assert shown, "the crafted title is on the list"
+    assert "\\<img" in shown[0] and "\\*\\*bold" in shown[0] and "\\[click\\]\\(" in shown[0]
+    assert "](javascript" not in shown[0] and ":red[" not in shown[0]
+
+
+# --- other pages --------------------------------------------------------------------------
+
+
+def test_venue_changes_page(db_url: str) -> None:
+    at = open_page("venue_changes")
+    assert at.selectbox(key="vc_month").value == "2026-06"
+    changes = at.dataframe[0].value
+    kinds = dict(changes[["arXiv", "变化"]].values)
+    assert kinds["https://arxiv.org/abs/2604.00267"] == "新录用"
+    assert kinds["https://arxiv.org/abs/2606.00109"] == "新论文·已录用"
+    assert {m.label: m.value for m in at.metric}["新录用"] == "3"
+    ccf = at.dataframe[1].value
+    assert len(ccf) > 20 and set(ccf["变化"]) >= {"升级", "降级"}
+    at.selectbox(key="vc_kind").select("journal").run()
+    assert set(at.dataframe[1].value["类型"]) == {"期刊"}
+    assert at.query_params.get("kind") == "journal"
+
+
+def test_venue_changes_other_month_has_no_events(db_url: str) -> None:
+    at = open_page("venue_changes", month="2026-04")
+    changes = at.dataframe[0].value
+    assert set(changes["变化"]) == {"新论文·已录用"}
+
+
+def test_papers_page_search_filter_and_deep_link(db_url: str) -> None:
+    at = open_page("papers")
+    assert "共 48 篇" in texts(at.caption)[0]
+    at.text_input(key="pp_q").input("diffusion").run()
+    found = at.dataframe[0].value
+    assert 0 < len(found) < 48
+    assert at.query_params.get("q") == "diffusion"
+    linked = open_page("papers", tier=["A"], venue="CVPR")
+    table = linked.dataframe[0].value
+    assert len(table) == 7 and set(table["CCF 等级"]) == {"CCF-A"}
+
+
+def test_papers_page_topic_and_status_filters(db_url: str) -> None:
+    at = open_page("papers", status=["accepted"])
+    assert "共 17 篇" in texts(at.caption)[0]
+    at.multiselect(key="pp_topics").select("medical").run()
+    table = at.dataframe[0].value
+    engine = make_engine(db_url)
+    with session_scope(engine) as s:
+        medical = s.get(Topic, "medical")
+        assert medical is not None
+        name = medical.name_zh
+    engine.dispose()
+    assert len(table) >= 1 and all(name in x for x in table["主题"])
+
+
+def test_ccf_directory_browse_search_and_venue_page(db_url: str) -> None:
+    at = open_page("ccf_directory")
+    listing = at.dataframe[0].value
+    assert len(listing) > 600
+    at.text_input(key="cd_q").input("Computer Vision and Pattern Recognition").run()
+    found = at.dataframe[0].value
+    assert "CVPR" in set(found["会议/期刊"])
+    key = next(k for k in at.selectbox(key="cd_venue").options if "CVPR" in k)
+    at.selectbox(key="cd_venue").select(key).run()
+    badges = [m for m in texts(at.markdown) if "badge[CCF-A" in m]
+    assert len(badges) >= 2
+    assert any("7" in m for m in texts(at.markdown) if "论文" in m)
+    papers = at.dataframe[-1].value
+    assert len(papers) == 7
+
+
+def test_trends_page(db_url: str) -> None:
+    at = open_page("trends")
+    venues = at.dataframe[0].value
+    assert venues.iloc[0]["会议/期刊"] == "CVPR" and venues.iloc[0]["论文数"] == 7
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+
+
+def test_ingestion_page_and_stale_warning(db_url: str) -> None:
+    at = open_page("ingestion")
+    runs = at.dataframe[0].value
+    assert len(runs) == 3 and "failed" in set(runs.iloc[:, 3])
+    assert any("HTTP 503" in m for m in runs.iloc[:, -1])
+    assert "1 次失败" in texts(at.error)
+    assert any("下次定时采集" in m for m in texts(at.info))
+    assert not at.warning
+    engine = make_engine(db_url)
+    with session_scope(engine) as s:
+        s.execute(update(Meta).where(Meta.key == "taxonomy_hash").values(value="old"))
+    engine.dispose()
+    from dashboard import data
+
+    data.ingest_health.clear()
+    at = open_page("ingestion")
+    assert any("已过期" in m for m in texts(at.warning))
+
+
+def test_language_switch_and_english_deep_link(db_url: str) -> None:
+    at = open_page("papers", lang="en")
+    assert at.title[0].value == "Papers"
+    assert "48 papers" in texts(at.caption)[0]
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert at.title[0].value == "论文检索"
+
+
+def test_empty_database_explains_how_to_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.db.migrate import upgrade_db
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    engine = make_engine(url)
+    upgrade_db(engine)
+    engine.dispose()
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    for page in ("reading_list", "venue_changes", "papers", "ccf_directory", "trends"):
+        at = open_page(page)
+        assert any("make demo" in m for m in texts(at.info)), page
+    at = open_page("ingestion")
+    assert any("make demo" in m for m in texts(at.info))

@@ -1,0 +1,98 @@
+"""Trends: papers per topic per month, the tier mix of accepted papers, the top venues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.db.dialect import dialect_name
+from tracker.db.models import Paper, PaperTopic
+from tracker.queries.common import month_bounds, tier_table
+
+ACCEPTED = ("accepted", "published")
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """How many papers one group (a topic, a tier) has in one month."""
+
+    month: str
+    group: str
+    count: int
+
+
+@dataclass(frozen=True)
+class VenueCount:
+    """A venue and how many accepted or published papers it has in the period."""
+
+    venue: str
+    tier: str | None
+    count: int
+
+
+def month_expr(session: Session, column: Any) -> Any:
+    """SQL for the ``YYYY-MM`` month of a datetime column on this backend."""
+    if dialect_name(session) == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def month_range(first: str, last: str) -> tuple[datetime, datetime]:
+    """Half-open datetime range covering the months ``first`` .. ``last``."""
+    return month_bounds(first)[0], month_bounds(last)[1]
+
+
+def topic_month_counts(session: Session, first: str, last: str) -> list[MonthCount]:
+    """Papers per topic per month (by first-version date) between two months inclusive."""
+    start, end = month_range(first, last)
+    month = month_expr(session, Paper.published)
+    stmt = (
+        select(month, PaperTopic.topic, func.count())
+        .join(PaperTopic, PaperTopic.arxiv_id == Paper.arxiv_id)
+        .where(Paper.published >= start, Paper.published < end)
+        .group_by(month, PaperTopic.topic)
+        .order_by(month, PaperTopic.topic)
+    )
+    return [MonthCount(m, t, n) for m, t, n in session.execute(stmt)]
+
+
+def tier_mix(session: Session, first: str, last: str, edition: int | None) -> list[MonthCount]:
+    """Accepted or published papers per month by CCF tier (``none`` for unranked venues)."""
+    start, end = month_range(first, last)
+    tiers = tier_table(edition)
+    month = month_expr(session, Paper.published)
+    tier = func.coalesce(tiers.c.tier, "none")
+    stmt = (
+        select(month, tier, func.count())
+        .outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
+        .where(Paper.published >= start, Paper.published < end, Paper.venue_status.in_(ACCEPTED))
+        .group_by(month, tier)
+        .order_by(month, tier)
+    )
+    return [MonthCount(m, t, n) for m, t, n in session.execute(stmt)]
+
+
+def top_venues(
+    session: Session, first: str, last: str, edition: int | None, limit: int = 15
+) -> list[VenueCount]:
+    """Venues with the most accepted or published papers between two months inclusive."""
+    start, end = month_range(first, last)
+    tiers = tier_table(edition)
+    stmt = (
+        select(Paper.venue_name, func.min(tiers.c.tier), func.count())
+        .outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
+        .where(
+            Paper.published >= start,
+            Paper.published < end,
+            Paper.venue_status.in_(ACCEPTED),
+            Paper.venue_name.is_not(None),
+        )
+        .group_by(Paper.venue_name)
+        .order_by(func.count().desc(), Paper.venue_name)
+        .limit(limit)
+    )
+    return [VenueCount(v, t, n) for v, t, n in session.execute(stmt)]
