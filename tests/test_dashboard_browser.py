@@ -1,0 +1,152 @@
+"""End to end in headless Chromium: `streamlit run` on a seeded database, every page, a filter,
+a pin, the CSV download; a screenshot of each page goes to ``test-output/dashboard/``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard_seed import seed_database
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output" / "dashboard"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PAGES = [
+    ("reading-list", "月度阅读清单"),
+    ("venue-changes", "会议/期刊变化"),
+    ("papers", "论文检索"),
+    ("ccf", "CCF 目录"),
+    ("trends", "趋势"),
+    ("ingestion", "采集状态"),
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (make test installs it)"
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run dashboard/app.py` on a free port against a seeded database file."""
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'tracker.db'}"
+    seed_database(url)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update(TRACKER_DATABASE_URL=url, TRACKER_CONFIG=str(folder / "none.toml"))
+    log = (folder / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((folder / "streamlit.log").read_text()) from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _wait_ready(page: object, title: str) -> None:
+    page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+
+
+def test_every_page_renders_filters_pin_and_csv(server: str, browser: object) -> None:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for url_path, title in PAGES:
+        page.goto(f"{server}/{url_path}")
+        _wait_ready(page, title)
+        assert page.locator('[data-testid="stException"]').count() == 0, url_path
+        page.screenshot(path=str(OUTPUT / f"{url_path}.png"), full_page=True)
+
+    # A filter: full-text search on the papers page narrows the results and lands in the URL.
+    page.goto(f"{server}/papers")
+    _wait_ready(page, "论文检索")
+    page.get_by_text("共 48 篇").first.wait_for()
+    box = page.get_by_label("搜索标题、摘要、作者")
+    box.fill("diffusion")
+    box.press("Enter")
+    page.get_by_text("共 5 篇").first.wait_for(timeout=30_000)
+    assert "q=diffusion" in page.url
+
+    # Pin the second paper of the reading list, then download the CSV.
+    page.goto(f"{server}/reading-list")
+    _wait_ready(page, "月度阅读清单")
+    page.get_by_role("button", name="置顶").nth(1).click()
+    page.get_by_text("已保存。").wait_for(timeout=30_000)
+    page.get_by_text("已置顶").first.wait_for()
+    page.screenshot(path=str(OUTPUT / "reading-list-pinned.png"), full_page=True)
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name="下载 CSV").click()
+    data = Path(info.value.path()).read_bytes()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows and rows[0]["rank"] == "1"
+    assert {"arxiv_id", "title", "ccf_tier", "note"} <= set(rows[0])
+    assert all(r["abs_url"].startswith("https://arxiv.org/abs/") for r in rows)
+    shown = (
+        page.get_by_role("button", name="置顶").count()
+        + page.get_by_role("button", name="取消置顶").count()
+    )
+    assert len(rows) == shown
+    assert not errors, errors
+    context.close()
