@@ -21,12 +21,12 @@ from dashboard.ui import lang, param, seed_state, set_params, t  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PAGES = [
-    ("pages/reading_list.py", "reading-list", "page_reading_list", "📚"),
-    ("pages/venue_changes.py", "venue-changes", "page_venue_changes", "🔁"),
-    ("pages/papers.py", "papers", "page_papers", "🔎"),
-    ("pages/ccf_directory.py", "ccf", "page_ccf", "🏛️"),
-    ("pages/trends.py", "trends", "page_trends", "📈"),
-    ("pages/ingestion.py", "ingestion", "page_ingestion", "🩺"),
+    ("pages/reading_list.py", "reading-list", "page_reading_list", ":material/menu_book:"),
+    ("pages/venue_changes.py", "venue-changes", "page_venue_changes", ":material/swap_horiz:"),
+    ("pages/papers.py", "papers", "page_papers", ":material/search:"),
+    ("pages/ccf_directory.py", "ccf", "page_ccf", ":material/account_balance:"),
+    ("pages/trends.py", "trends", "page_trends", ":material/trending_up:"),
+    ("pages/ingestion.py", "ingestion", "page_ingestion", ":material/monitor_heart:"),
 ]
 
 st.set_page_config(page_title="Paper Tracker", page_icon="📚", layout="wide")
@@ -44,9 +44,21 @@ with st.sidebar:
     )
 
 pages = [
-    st.Page(str(HERE / path), title=t(label), icon=icon, url_path=url_path, default=i == 0)
-    for i, (path, url_path, label, icon) in enumerate(PAGES)
+    st.Page(str(HERE / path), title=t(label), icon=icon, url_path=url_path)
+    for path, url_path, label, icon in PAGES
 ]
-current = st.navigation(pages)
+
+
+def _home() -> None:
+    """The bare address opens the reading list under its own URL, keeping the query."""
+    st.switch_page(pages[0], query_params=st.query_params.to_dict())
+
+
+# Streamlit serves the default page at "/" only; a hidden default page that forwards to the
+# reading list keeps /reading-list a working, shareable address.
+home = st.Page(
+    _home, title=t("page_reading_list"), url_path="home", default=True, visibility="hidden"
+)
+current = st.navigation([home, *pages])
 set_params(lang=lang() if lang() != settings().language else None)
 current.run()

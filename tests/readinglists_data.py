@@ -1,4 +1,4 @@
-"""Real arXiv records (tests/fixtures/readinglists) inserted with the ORM for list and export tests."""
+"""Real arXiv records (tests/fixtures/readinglists) inserted with the ORM, for list tests."""
 
 from __future__ import annotations
 

@@ -105,6 +105,8 @@ def _wait_ready(page: object, title: str) -> None:
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    page.wait_for_timeout(1200)  # type: ignore[attr-defined]  # tables and charts paint late
 
 
 def test_every_page_renders_filters_pin_and_csv(server: str, browser: object) -> None:
@@ -123,16 +125,18 @@ def test_every_page_renders_filters_pin_and_csv(server: str, browser: object) ->
     page.goto(f"{server}/papers")
     _wait_ready(page, "论文检索")
     page.get_by_text("共 48 篇").first.wait_for()
-    box = page.get_by_label("搜索标题、摘要、作者")
+    box = page.get_by_role("textbox", name="搜索标题、摘要、作者")
     box.fill("diffusion")
     box.press("Enter")
     page.get_by_text("共 5 篇").first.wait_for(timeout=30_000)
-    assert "q=diffusion" in page.url
+    page.wait_for_url("**q=diffusion**", timeout=10_000)
 
     # Pin the second paper of the reading list, then download the CSV.
     page.goto(f"{server}/reading-list")
     _wait_ready(page, "月度阅读清单")
-    page.get_by_role("button", name="置顶").nth(1).click()
+    pinned = page.locator('a[href^="https://arxiv.org/abs/"]').nth(1).get_attribute("href")
+    pinned = (pinned or "").rsplit("/", 1)[-1]
+    page.get_by_role("button", name="置顶", exact=True).nth(1).click()
     page.get_by_text("已保存。").wait_for(timeout=30_000)
     page.get_by_text("已置顶").first.wait_for()
     page.screenshot(path=str(OUTPUT / "reading-list-pinned.png"), full_page=True)
@@ -143,10 +147,9 @@ def test_every_page_renders_filters_pin_and_csv(server: str, browser: object) ->
     assert rows and rows[0]["rank"] == "1"
     assert {"arxiv_id", "title", "ccf_tier", "note"} <= set(rows[0])
     assert all(r["abs_url"].startswith("https://arxiv.org/abs/") for r in rows)
-    shown = (
-        page.get_by_role("button", name="置顶").count()
-        + page.get_by_role("button", name="取消置顶").count()
-    )
-    assert len(rows) == shown
+    pin = page.get_by_role("button", name="置顶", exact=True).count()
+    unpin = page.get_by_role("button", name="取消置顶", exact=True).count()
+    assert unpin == 1 and len(rows) == pin + unpin
+    assert sum(1 for r in rows if r["arxiv_id"] == pinned) == 1
     assert not errors, errors
     context.close()

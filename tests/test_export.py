@@ -55,7 +55,12 @@ def test_bibtex_matches_expected_and_parses(digest: list[ListItem]) -> None:
     text = export_bibtex(digest)
     assert text == (EXPECTED / "digest-2025-10.bib").read_text(encoding="utf-8")
     db = bibtexparser.loads(text)
-    assert [e["ENTRYTYPE"] for e in db.entries] == ["inproceedings", "inproceedings", "article", "misc"]
+    assert [e["ENTRYTYPE"] for e in db.entries] == [
+        "inproceedings",
+        "inproceedings",
+        "article",
+        "misc",
+    ]
     assert len({e["ID"] for e in db.entries}) == 4
     seca = db.entries_dict["liang2025seca"]
     assert seca["booktitle"] == "Conference on Neural Information Processing Systems"
@@ -93,9 +98,13 @@ def test_csv_round_trips_through_pandas(
     assert rows.loc["2510.04956", "title"] == '\'=HYPERLINK("http://x")'
     assert rows.loc["2510.04956", "note"] == "'+1 必读；@组会 讨论"
     assert rows.loc["2510.05480", "note"] == NOTE
-    assert rows.loc["2510.05480", "ccf_tier"] == "A" and rows.loc["2510.05480", "ccf_edition"] == 2026
+    assert (
+        rows.loc["2510.05480", "ccf_tier"] == "A" and rows.loc["2510.05480", "ccf_edition"] == 2026
+    )
     assert rows.loc["2510.05480", "score"] == pytest.approx(items[0].score)
-    assert rows.loc["2510.05480", "venue"] == "ASE" and rows.loc["2510.05480", "kind"] == "conference"
+    assert (
+        rows.loc["2510.05480", "venue"] == "ASE" and rows.loc["2510.05480", "kind"] == "conference"
+    )
     assert rows.loc["2510.04759", "status"] == "none" and rows.loc["2510.04759", "venue"] == ""
     assert rows.loc["2510.04759", "published"] == "2025-10-06"
     assert rows.loc["2510.04759", "pdf_url"] == "https://arxiv.org/pdf/2510.04759"

@@ -36,7 +36,11 @@ def lists_session(ccf_session: Session) -> Session:
 
 def test_parse_month_and_week() -> None:
     month = parse_period("2026-03")
-    assert (month.kind, month.start, month.end) == ("month", datetime(2026, 3, 1), datetime(2026, 4, 1))
+    assert (month.kind, month.start, month.end) == (
+        "month",
+        datetime(2026, 3, 1),
+        datetime(2026, 4, 1),
+    )
     december = parse_period("2025-12")
     assert december.end == datetime(2026, 1, 1)
     week = parse_period("2026-W11")

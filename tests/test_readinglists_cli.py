@@ -35,7 +35,9 @@ def test_lists_build_curate_show(env: dict[str, str]) -> None:
     assert out.splitlines()[0].split()[:4] == ["1", "5.497", "A", "2510.05480"]
     _run(env, "lists", "remove", "2510.04398", "--month", "2025-10")
     _run(env, "lists", "note", "2510.05480", "值得一读", "--month", "2025-10")
-    assert "Moved 2510.04956 to 1" in _run(env, "lists", "move", "2510.04956", "1", "--month", "2025-10")
+    assert "Moved 2510.04956 to 1" in _run(
+        env, "lists", "move", "2510.04956", "1", "--month", "2025-10"
+    )
     _run(env, "lists", "pin", "2510.02100", "--month", "2025-10")
     _run(env, "lists", "unpin", "2510.02100", "--month", "2025-10")
     _run(env, "lists", "add", "2510.00831", "--month", "2025-10", "--rank", "2")

@@ -43,8 +43,9 @@ class Settings:
     """arXiv search queries ingested incrementally, each with its own cursor."""
     lookback_days: int = 30
     """How far back the first run of a new query reaches."""
-    cursor_overlap_minutes: int = 60
-    """Re-read a little before the cursor: arXiv's updated stamps are not strictly ordered."""
+    cursor_overlap_minutes: int = 3 * 24 * 60
+    """Re-read this far before the cursor: a version's ``updated`` stamp is its submission time,
+    but it only appears in the API when announced, up to a few days later."""
     recheck_months: int = 12
     recheck_batch_size: int = 100
     schedule_cron: str = "0 6 * * *"

@@ -213,14 +213,22 @@ def _list(app: AppContext) -> None:
 @lists.command()
 @click.argument("name")
 @click.option("--title", default="", help="Human title (default: the name).")
-@click.option("--topics", "-t", multiple=True,
-              help="Topic or area slug (repeatable or comma-separated); default: all.")
-@click.option("--min-tier", type=click.Choice(["A", "B", "C"], case_sensitive=False),
-              help="Only papers accepted at a venue of this CCF tier or better.")
+@click.option(
+    "--topics",
+    "-t",
+    multiple=True,
+    help="Topic or area slug (repeatable or comma-separated); default: all.",
+)
+@click.option(
+    "--min-tier",
+    type=click.Choice(["A", "B", "C"], case_sensitive=False),
+    help="Only papers accepted at a venue of this CCF tier or better.",
+)
 @click.option("--accepted-only", is_flag=True, help="Only accepted or published papers.")
 @click.option("--category", "categories", multiple=True, help="arXiv category (repeatable).")
-@click.option("--size", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Number of papers.")
+@click.option(
+    "--size", type=click.IntRange(min=1), default=10, show_default=True, help="Number of papers."
+)
 @click.option("--edition", type=int, help="CCF edition (default: the settings' edition).")
 @pass_app
 def create(app: AppContext, name: str, title: str, topics: tuple[str, ...], min_tier: str | None,

@@ -150,9 +150,7 @@ def add_item(
     """
     rl, when, clean, row = _resolve(session, reading_list, period, arxiv_id)
     if session.get(Paper, clean) is None:
-        raise PaperNotFoundError(
-            f"no paper {clean} in the database; ingest or backfill it first"
-        )
+        raise PaperNotFoundError(f"no paper {clean} in the database; ingest or backfill it first")
     if row is None:
         row = ReadingListItem(list_id=rl.id, period=when.label, arxiv_id=clean, note=None,
                               score=0.0, components={}, pinned=False,

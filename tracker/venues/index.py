@@ -36,6 +36,8 @@ class VenueInfo:
     kind: str
     is_ccf: bool
     tiers: dict[int, str] = field(default_factory=dict)
+    poster_main: bool = False
+    """A "poster" here is a main-track paper (NeurIPS, CVPR), not a poster abstract (SIGGRAPH)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,9 @@ def build_index(catalog: CcfCatalog, seeds: VenueSeeds) -> VenueIndex:
         else:
             b.add_phrase(alias.venue_key, alias.alias)
 
+    for key in seeds.poster_main:
+        if key in venues:
+            venues[key].poster_main = True
     abbrs: dict[tuple[str, ...], list[AbbrEntry]] = {}
     for toks, by_key in b.abbrs.items():
         entries = list(by_key.values())

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tracker.venues.index import AbbrEntry, VenueIndex
+from tracker.venues.abbrs import adjacent_year, cue_before, find_abbr, year_before
+from tracker.venues.index import VenueIndex
 from tracker.venues.patterns import (
-    ABBR_YEAR_RE,
     ACCEPT,
     CONTINUATION,
     EVENT_WORDS,
@@ -20,9 +20,7 @@ from tracker.venues.patterns import (
     SUBMIT,
     TRACK_WORDS,
     Token,
-    parse_year,
     singular,
-    two_digit_year,
 )  # fmt: skip
 
 _CUE = ACCEPT | SUBMIT | PUBLISHED | frozenset({"in", "at", "to", "by"})
@@ -45,121 +43,6 @@ class Mention:
     ambiguous: tuple[str, ...] = ()
     year_last: int | None = None
     """Index of the year token when the year is written right after the venue."""
-
-
-def _prev_char(text: str, tok: Token) -> str:
-    return text[tok.start - 1] if tok.start > 0 else ""
-
-
-def _entry_ok(entry: AbbrEntry, raw: str) -> bool:
-    return entry.any_case or raw in entry.forms
-
-
-_CUE_GLUE = frozenset(
-    """
-to in at by for the a journal publication ieee acm elsevier springer wiley of as an
-""".split()  # noqa: SIM905
-)  # fmt: skip
-
-
-def _cue_before(tokens: list[Token], first: int, clause: list[int], window: int = 4) -> bool:
-    """True when "accepted/published/submitted [to|in|by the ...]" is right before ``first``."""
-    cid = clause[first]
-    for j in range(first - 1, max(-1, first - 1 - window), -1):
-        if clause[j] != cid:
-            return False
-        low = tokens[j].low
-        if low in _STRONG_CUE and low not in ("proceedings", "proceeding", "poster", "oral"):
-            return True
-        if low not in _CUE_GLUE:
-            return False
-    return False
-
-
-def _adjacent_year(tokens: list[Token], text: str, last: int,
-                   clause: list[int]) -> tuple[int, int] | None:  # fmt: skip
-    """(year, token index) right after the mention, allowing a couple of track words between."""
-    cid = clause[last]
-    for j in range(last + 1, min(len(tokens), last + 6)):
-        if clause[j] != cid:
-            return None
-        tok = tokens[j]
-        year = parse_year(tok.low, _prev_char(text, tok))
-        if year is not None:
-            return year, j
-        if tok.low not in TRACK_WORDS:
-            return None
-    return None
-
-
-def _year_before(tokens: list[Token], first: int, clause: list[int]) -> int | None:
-    """A year among the filler words just before a name ("the 2024 IEEE/CVF Conference")."""
-    for j in range(first - 1, max(-1, first - 6), -1):
-        if clause[j] != clause[first]:
-            return None
-        tok = tokens[j]
-        if NUMBER_RE.match(tok.low) and len(tok.low) == 4:
-            return two_digit_year(tok.low)
-        if tok.low not in FILLER and not ORDINAL_RE.match(tok.low):
-            return None
-    return None
-
-
-def find_abbr(
-    index: VenueIndex, tokens: list[Token], i: int
-) -> tuple[list[AbbrEntry], int, int | None, str]:
-    """Abbreviation entries starting at token ``i``: (entries, last index, glued year, via)."""
-    low = tokens[i].low
-    for n in range(
-        min(index.max_abbr_len, len(tokens) - i) if low in index.multi_first else 1, 1, -1
-    ):
-        key = tuple(t.low for t in tokens[i : i + n])
-        entries = index.abbrs.get(key)
-        if entries:
-            raw = " ".join(t.text for t in tokens[i : i + n])
-            ok = [e for e in entries if _entry_ok(e, raw)]
-            if ok:
-                return ok, i + n - 1, None, "abbr"
-    raw = tokens[i].text
-    entries = index.abbrs.get((low,))
-    if entries:
-        ok = [e for e in entries if _entry_ok(e, raw)]
-        if ok:
-            return ok, i, None, "abbr"
-    if low.isalpha() and not low.endswith("w"):
-        return [], i, None, ""
-    if "-" in low:  # ACL-IJCNLP, AAAI-26, EMNLP-IJCNLP (but not WI-IAT)
-        head, _, tail = low.partition("-")
-        year = two_digit_year(tail) if tail.isdigit() else None
-        known_tail = year is not None or (tail,) in index.abbrs
-        entries = index.abbrs.get((head,)) if known_tail else None
-        raw_head = raw.partition("-")[0]
-        if entries:
-            ok = [e for e in entries if _entry_ok(e, raw_head)]
-            if ok:
-                return ok, i, year, "abbr+year" if year else "abbr"
-    m = ABBR_YEAR_RE.match(low)
-    if m:  # cvpr2025, ECCV24, CVPR'25, cvprw2026
-        entries = index.abbrs.get((m.group(1),))
-        year = two_digit_year(m.group(2))
-        raw_head = raw[: len(m.group(1))]
-        if entries and year:
-            ok = [e for e in entries if e.any_case or raw_head in e.forms]
-            if ok:
-                return ok, i, year, "abbr+year"
-        head = m.group(1)
-        if year and len(head) >= 4 and head.endswith("w"):
-            entries = index.abbrs.get((head[:-1],))
-            ok = [e for e in entries or [] if e.any_case or raw_head[:-1] in e.forms]
-            if len(ok) == 1:
-                return ok, i, year, "workshop-abbr"
-    if len(low) >= 4 and low.endswith("w") and raw[-1] in "Ww":  # CVPRW, ICCVW
-        entries = index.abbrs.get((low[:-1],))
-        if entries:
-            ok = [e for e in entries if e.any_case or raw[:-1] in e.forms]
-            if ok and len(ok) == 1:
-                return ok, i, None, "workshop-abbr"
-    return [], i, None, ""
 
 
 def _phrase_stream(tokens: list[Token]) -> list[tuple[str, int]]:
@@ -224,7 +107,7 @@ def _phrase_boundaries_ok(tokens: list[Token], text: str, first: int, last: int,
         ):
             return False
     if short:  # two-word journal names (Pattern Recognition) need "accepted by"/"published in"
-        if not _cue_before(tokens, first, clause, 5):
+        if not cue_before(tokens, first, clause, 5):
             return False
         if not all(t.text[:1].isupper() for t in tokens[first : last + 1] if t.low not in FILLER):
             return False
@@ -251,6 +134,32 @@ def _event_follows(tokens: list[Token], last: int, clause: list[int]) -> bool:
     return False
 
 
+# "ACL Anthology", "NeurIPS style": the abbreviation names a publisher or a template.
+_NOT_VENUE_NEXT = frozenset(
+    """
+anthology style template format formatting checklist latex
+""".split()  # noqa: SIM905
+)
+_SPONSOR_EVENT = frozenset({"conference", "symposium"})
+_NAME_GLUE = frozenset({"for", "of", "on", "from"})
+
+
+def _names_something_else(tokens: list[Token], text: str, last: int, clause: list[int]) -> bool:
+    """The abbreviation starts a longer name: 'SIGIR Conference on Human Information ...'
+    (a sponsor), 'AI for Accelerated Materials Design', 'Big Data from Space', 'ACL Anthology'."""
+    if last + 2 >= len(tokens) or clause[last + 1] != clause[last]:
+        return last + 1 < len(tokens) and tokens[last + 1].low in _NOT_VENUE_NEXT
+    nxt, after = tokens[last + 1], tokens[last + 2]
+    if text[tokens[last].end : nxt.start].strip():
+        return False
+    if nxt.low in _NOT_VENUE_NEXT:
+        return True
+    if nxt.low in _SPONSOR_EVENT and after.low == "on" and nxt.text[:1].isupper():
+        return True
+    return (nxt.low in _NAME_GLUE and after.text[:1].isupper() and after.low not in MONTHS
+            and not text[nxt.end : after.start].strip())  # fmt: skip
+
+
 def find_mentions(index: VenueIndex, tokens: list[Token], text: str,
                   clause: list[int]) -> list[Mention]:  # fmt: skip
     """Every venue mention, left to right; names first, then abbreviations outside names."""
@@ -275,8 +184,8 @@ def find_mentions(index: VenueIndex, tokens: list[Token], text: str,
                         continue
                     if index.venues[key].kind == "journal" and _inside_event(tokens, first, clause):
                         continue
-                    adj = _adjacent_year(tokens, text, last, clause)
-                    year = adj[0] if adj else _year_before(tokens, first, clause)
+                    adj = adjacent_year(tokens, text, last, clause)
+                    year = adj[0] if adj else year_before(tokens, first, clause)
                     mentions.append(
                         Mention(
                             key,
@@ -311,16 +220,19 @@ def find_mentions(index: VenueIndex, tokens: list[Token], text: str,
             continue
         year_last = None
         if year is None:
-            adj = _adjacent_year(tokens, text, last, clause)
+            adj = adjacent_year(tokens, text, last, clause)
             if adj:
                 year, year_last = adj
         adjacent = year is not None
         risky = all(e.risky for e in entries)
-        if risky and not _cue_before(tokens, i, clause):
+        if risky and not cue_before(tokens, i, clause):
             i = last + 1
             continue
         keys = tuple(sorted({e.key for e in entries}))
         if index.venues[keys[0]].kind == "journal" and _event_follows(tokens, last, clause):
+            i = last + 1
+            continue
+        if year is None and _names_something_else(tokens, text, last, clause):
             i = last + 1
             continue
         mentions.append(Mention(keys[0], i, last, via, year, adjacent,

@@ -77,7 +77,7 @@ OTHER_TRACK = frozenset(
     """
 demo demos demonstration demonstrations tutorial tutorials doctoral consortium phd student
 industry industrial late-breaking lbr lbw companion adjunct abstract abstracts tiny blogpost
-blog non-archival nonarchival bridge undergraduate
+blog non-archival nonarchival bridge undergraduate creative nier summit
 """.split()  # noqa: SIM905
 )
 TRACK_WORDS = (
@@ -187,8 +187,8 @@ def two_digit_year(digits: str) -> int | None:
     if len(digits) == 4:
         return int(digits) if YEAR4_RE.match(digits) else None
     if len(digits) == 2:
-        value = int(digits)
-        return 2000 + value if value < 50 else (1900 + value if value >= 80 else None)
+        value = int(digits)  # "CADE30" is the 30th CADE, not 2030
+        return 2000 + value if value < 30 else (1900 + value if value >= 80 else None)
     return None
 
 

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tracker.venues.context import (
+    acronym_at,
+    alone,
+    clause_year,
+    host_cue_between,
+    hosted,
+    side_event_nearby,
+    unknown_acronym_then_year,
+)
+from tracker.venues.cues import status_of, track_of
 from tracker.venues.index import VenueIndex
 from tracker.venues.mentions import Mention, find_mentions
 from tracker.venues.patterns import (
     ACCEPT,
-    FILLER,
-    FINDINGS,
-    HOST,
-    ORDINAL_RE,
-    OTHER_TRACK,
-    PRIOR,
-    REJECT,
     SUBMIT,
-    TRACK_WORDS,
-    WORKSHOP,
-    YEAR4_RE,
     Token,
     clause_ids,
     fold,
-    parse_year,
     tokenize,
 )  # fmt: skip
 from tracker.venues.status import may_name_venue
@@ -67,65 +66,6 @@ def best_claim(claims: list[Claim]) -> Claim | None:
     return min(kept, key=lambda c: c.rank) if kept else None
 
 
-def _status_of(low: str, tokens: list[Token], j: int) -> str | None:
-    if low in REJECT:
-        return "rejected"
-    if low in SUBMIT:
-        if low == "review" and j > 0 and tokens[j - 1].low in ("peer", "after"):
-            return None
-        return "submitted"
-    if low in PRIOR or (
-        low == "extended"
-        and j + 1 < len(tokens)
-        and tokens[j + 1].low == "version"
-        and not _accept_after(tokens, j)
-    ):
-        return "prior"
-    if low == "based" and j + 1 < len(tokens) and tokens[j + 1].low == "on":
-        return "prior"
-    if low in ACCEPT:
-        if (
-            low in ("published", "appeared")
-            and j >= 2
-            and tokens[j - 1].low == "be"
-            and tokens[j - 2].low in ("to", "will")
-        ):
-            return "accepted"  # "to be published in"
-        if low in ("proceedings", "proceeding") and j > 0 and tokens[j - 1].low == "in":
-            return "published"  # "In Proceedings of ..."
-        return "published" if low in ("published", "appeared") else "accepted"
-    if low == "to" and j + 1 < len(tokens) and tokens[j + 1].low == "appear":
-        return "accepted"
-    return None
-
-
-def _accept_after(tokens: list[Token], j: int) -> bool:
-    return any(t.low in ACCEPT for t in tokens[j + 1 : j + 6])
-
-
-def _track_of(low: str, tokens: list[Token], j: int) -> str | None:
-    if low in WORKSHOP:
-        return "workshop"
-    if low in FINDINGS:
-        return "findings"
-    if low in OTHER_TRACK:
-        if low == "student" and j + 1 < len(tokens) and tokens[j + 1].low in ("research",):
-            return "workshop"
-        if (
-            low == "abstract"
-            and j > 0
-            and tokens[j - 1].low not in ("extended", "student", "an", "short", "as")
-        ):
-            return None
-        if low == "phd" and (
-            j + 1 >= len(tokens)
-            or tokens[j + 1].low not in ("forum", "symposium", "track", "consortium")
-        ):
-            return None
-        return "other"
-    return None
-
-
 def read_text(index: VenueIndex, text: str, source: str,
               trace: list[str] | None = None) -> list[Claim]:  # fmt: skip
     """Every venue claim in ``text`` with status and kind decided from its clause."""
@@ -150,10 +90,10 @@ def read_text(index: VenueIndex, text: str, source: str,
     for j, tok in enumerate(tokens):
         if j in spans and tok.low not in ACCEPT | SUBMIT:
             continue
-        st = _status_of(tok.low, tokens, j)
+        st = status_of(tok.low, tokens, j)
         if st:
             cues.append((j, "status", st))
-        tr = _track_of(tok.low, tokens, j)
+        tr = track_of(tok.low, tokens, j)
         if tr:
             cues.append((j, "track", tr))
     claims = [_read_mention(index, m, mentions, cues, tokens, folded, clause, source)
@@ -186,6 +126,9 @@ def _merge(mentions: list[Mention], tokens: list[Token], text: str,
             gap = text[tokens[prev.last].end : tokens[m.first].start]
             if gap.strip() in (":", "-") and not prev.year_adjacent:
                 out[-1] = m
+                continue
+            if not gap.strip() and prev.last + 1 == m.first and prev.year is None:
+                out[-1] = m  # "AAAI AIES 2025", "LREC COLING 2024": the society, then the venue
                 continue
         out.append(m)
     return out
@@ -246,7 +189,7 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
         if source == "journal_ref":
             status = "published"
             why.append("journal-ref names it")
-        elif m.year is not None or m.via in ("name", "abbr+year") or _alone(m, tokens, clause):
+        elif m.year is not None or m.via in ("name", "abbr+year") or alone(m, tokens, clause):
             status = "accepted"
             why.append("named with a year or in full, no cue: taken as accepted")
         else:
@@ -256,20 +199,27 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
     if m.via == "workshop-abbr":
         kind = "workshop"
         why.append("W suffix")
-    elif text[: tokens[m.first].start].rstrip().endswith("@") or _hosted(tokens, m, clause):
+    elif text[: tokens[m.first].start].rstrip().endswith("@") or hosted(tokens, m, clause):
         kind = "workshop"
         why.append("an event held at / co-located with the venue")
-    elif _unknown_acronym_then_year(index, tokens, m):
+    elif unknown_acronym_then_year(index, tokens, text, m) or acronym_at(index, tokens, text, m):
         kind = "workshop"
-        why.append(f"unknown event {tokens[m.last + 1].text!r} at the venue")
+        why.append("an unknown event (acronym) at the venue")
+    elif kind in _MAIN_KINDS and side_event_nearby(index, tokens, text, clause, m, mentions):
+        kind = "workshop"
+        why.append("a neighbouring clause names a workshop")
     for j, typ, value in cues:
         if (
             typ == "track"
             and _nearest_mention(j, mentions, clause) is m
-            and not _host_cue_between(tokens, m, j)
+            and not host_cue_between(tokens, m, j)
         ):
             if kind == "workshop" and value != "workshop":
                 continue
+            if value == "poster":
+                if venue.poster_main:
+                    continue
+                value = "other"
             kind = value
             start, end = min(start, tokens[j].start), max(end, tokens[j].end)
             why.append(f"track word {tokens[j].text!r}")
@@ -278,70 +228,9 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
     if m.ambiguous:
         status = "none"
         why.append(f"abbreviation is ambiguous ({', '.join(m.ambiguous)})")
-    year = m.year if m.year is not None else _clause_year(tokens, text, clause, m, mentions)
+    year = m.year if m.year is not None else clause_year(tokens, text, clause, m, mentions)
     if year is not None and m.year is None:
         why.append("year from the clause")
     return Claim(m, status, kind, year, start, end, why)
 
 
-_HOST_GLUE = FILLER | frozenset(
-    """
-at with in the
-""".split()  # noqa: SIM905
-)
-
-
-def _hosted(tokens: list[Token], m: Mention, clause: list[int]) -> bool:
-    """'co-located with / held at VENUE', 'Workshop at VENUE': the paper is at a side event."""
-    glue_only = True
-    for j in range(m.first - 1, max(-1, m.first - 7), -1):
-        if clause[j] != clause[m.first]:
-            return False
-        low = tokens[j].low
-        if low in HOST:
-            return True
-        if glue_only and low in WORKSHOP and j < m.first - 1:
-            return True
-        if not (low in _HOST_GLUE or low.isdigit() or ORDINAL_RE.match(low)):
-            glue_only = False
-    return False
-
-
-def _unknown_acronym_then_year(index: VenueIndex, tokens: list[Token], m: Mention) -> bool:
-    """'NeurIPS MTI-LLM 2025': an unknown acronym between venue and year names a side event."""
-    k = m.last + 1
-    if m.year_last is not None or k + 1 >= len(tokens) or not YEAR4_RE.match(tokens[k + 1].low):
-        return False
-    tok = tokens[k]
-    caps = sum(c.isupper() for c in tok.text)
-    return (caps >= 2 and tok.text[:1].isupper() and tok.low not in TRACK_WORDS
-            and (tok.low,) not in index.abbrs and not tok.text.isdigit())  # fmt: skip
-
-
-def _host_cue_between(tokens: list[Token], m: Mention, j: int) -> bool:
-    """A track word after 'co-located with' belongs to the host, not to this mention."""
-    lo, hi = (m.last, j) if j > m.last else (j, m.first)
-    return any(t.low in HOST for t in tokens[lo:hi])
-
-
-def _alone(m: Mention, tokens: list[Token], clause: list[int]) -> bool:
-    """The clause is just the venue plus track words ("TPAMI", "NeurIPS main track")."""
-    cid = clause[m.first]
-    rest = [t for k, t in enumerate(tokens) if clause[k] == cid and not m.first <= k <= m.last]
-    return all(t.low in TRACK_WORDS for t in rest)
-
-
-def _clause_year(tokens: list[Token], text: str, clause: list[int], m: Mention,
-                 mentions: list[Mention]) -> int | None:  # fmt: skip
-    cid = clause[m.first]
-    taken = {x.year_last for x in mentions if x is not m and x.year_last is not None}
-    best: tuple[int, int] | None = None
-    for k, tok in enumerate(tokens):
-        if clause[k] != cid or m.first <= k <= m.last or k in taken:
-            continue
-        year = parse_year(tok.low, text[tok.start - 1] if tok.start else "")
-        if year is not None:
-            dist = abs(k - m.last)
-            if best is None or dist < best[0]:
-                best = (dist, year)
-    return best[1] if best else None

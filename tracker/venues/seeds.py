@@ -57,6 +57,8 @@ class VenueSeeds:
     aliases: list[CuratedAlias] = field(default_factory=list)
     others: list[OtherVenue] = field(default_factory=list)
     doi_rules: list[DoiRule] = field(default_factory=list)
+    poster_main: set[str] = field(default_factory=set)
+    """Venues whose main-track papers are presented as posters ("NeurIPS 2025 poster")."""
 
     def known_keys(self) -> set[str]:
         """Keys of the non-CCF venues defined here."""
@@ -66,6 +68,7 @@ class VenueSeeds:
         """Every venue key referenced here that is neither a CCF key nor a non-CCF venue."""
         known = ccf_keys | self.known_keys()
         refs = [a.venue_key for a in self.aliases] + [r.venue_key for r in self.doi_rules]
+        refs += sorted(self.poster_main)
         return sorted({k for k in refs if k and k not in known})
 
 
@@ -120,6 +123,11 @@ def load_venue_seeds(seeds_dir: Path | str) -> VenueSeeds:
             continue
         seeds.doi_rules.append(DoiRule(rec["scheme"], rec["code"], rec["venue_key"] or None,
                                        rec["kind"] or None))  # fmt: skip
+    for where, rec in _rows(base / "poster_main.csv", ["venue_key", "note"], problems):
+        if not rec["venue_key"]:
+            problems.append(f"{where}: needs venue_key")
+            continue
+        seeds.poster_main.add(rec["venue_key"])
     if problems:
         raise VenueSeedError(problems)
     return seeds

@@ -1,0 +1,1 @@
+"""Ingest: upsert papers from any source, incremental API runs, backfills, lock, scheduler."""
