@@ -47,6 +47,11 @@ def open_page(page: str, **params: str | list[str]) -> AppTest:
     return at
 
 
+def pin_ids(at: AppTest) -> list[str]:
+    """arXiv ids of the papers that have a Pin button, in page order."""
+    return [str(b.key).removeprefix("pin_") for b in at.button if str(b.key).startswith("pin_")]
+
+
 def texts(elements: object) -> list[str]:
     """The values of an element list."""
     return [str(e.value) for e in elements]  # type: ignore[attr-defined]
@@ -62,19 +67,19 @@ def test_reading_list_shows_ranked_papers_with_badges(db_url: str) -> None:
     assert any(":red-badge[CCF-A]" in m for m in texts(at.markdown))
     # The newest month with papers is picked by default.
     assert at.selectbox(key="rl_period").value == "2026-06"
-    assert len([b for b in at.button if b.key.startswith("pin_")]) >= 5
+    assert len(pin_ids(at)) >= 5
     assert at.get("download_button"), "CSV/Markdown/BibTeX downloads are offered"
 
 
 def test_reading_list_pin_note_remove_are_saved(db_url: str) -> None:
     at = open_page("reading_list")
-    pins = [b.key for b in at.button if b.key.startswith("pin_")]
-    second = pins[1].removeprefix("pin_")
+    pins = pin_ids(at)
+    second = pins[1]
     at.button(key=f"pin_{second}").click().run()
     assert "已保存。" in texts(at.success)
     at.text_area(key=f"note_{second}").input("必读：<b>好</b> [x](javascript:alert(1))").run()
     at.button(key=f"save_note_{second}").click().run()
-    first = pins[0].removeprefix("pin_")
+    first = pins[0]
     at.button(key=f"remove_{first}").click().run()
     assert not at.exception
     engine = make_engine(db_url)
@@ -84,14 +89,14 @@ def test_reading_list_pin_note_remove_are_saved(db_url: str) -> None:
     assert rows[second].pinned and rows[second].note.startswith("必读")
     assert rows[first].removed and rows[first].rank is None
     # The removed paper is gone from the page; the note shows, escaped.
-    assert f"pin_{first}" not in [b.key for b in at.button]
+    assert first not in pin_ids(at)
     notes = [m for m in texts(at.info) if "必读" in m]
     assert notes and "\\<b\\>" in notes[0] and "](javascript" not in notes[0]
 
 
 def test_reading_list_filters_and_add_by_id(db_url: str) -> None:
     at = open_page("reading_list", min_tier="A")
-    shown = [b.key.removeprefix("pin_") for b in at.button if b.key.startswith("pin_")]
+    shown = pin_ids(at)
     engine = make_engine(db_url)
     with session_scope(engine) as s:
         venues = dict(s.execute(select(Paper.arxiv_id, Paper.venue_status)).all())
