@@ -157,6 +157,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_runs": ("还没有采集记录。", "No runs yet."),
     "failed_runs": ("{n} 次失败", "{n} failed"),
     "run_kind": ("任务", "Kind"),
+    "run_status": ("结果", "Outcome"),
     "query": ("查询", "Query"),
     "started": ("开始", "Started"),
     "finished": ("结束", "Finished"),

@@ -76,11 +76,10 @@ def pg_server() -> Iterator[PostgresServer]:
 
 @pytest.fixture
 def pg_database_url(pg_server: PostgresServer) -> Iterator[str]:
-    """URL of a fresh, empty database on the test PostgreSQL server, dropped afterwards."""
-    name = pg_server.new_database_name()
-    url = pg_server.create_database(name)
-    yield url
-    pg_server.drop_database(name)
+    """URL of an empty database on the test PostgreSQL server, emptied again afterwards."""
+    name = pg_server.acquire_database()
+    yield pg_server.database_url(name)
+    pg_server.release_database(name)
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ def test_toml_then_env_then_override(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert load_settings(cfg, lookback_days=1).lookback_days == 1
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.connect() as conn:

@@ -86,7 +86,7 @@ def test_reading_list_pin_note_remove_are_saved(db_url: str) -> None:
     with session_scope(engine) as s:
         rows = {r.arxiv_id: r for r in s.scalars(select(ReadingListItem))}
     engine.dispose()
-    assert rows[second].pinned and rows[second].note.startswith("必读")
+    assert rows[second].pinned and (rows[second].note or "").startswith("必读")
     assert rows[first].removed and rows[first].rank is None
     # The removed paper is gone from the page; the note shows, escaped.
     assert first not in pin_ids(at)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, delete, inspect, select, text, update
@@ -20,7 +22,8 @@ from tracker.queries.trends import tier_mix, top_venues, topic_month_counts
 
 
 @pytest.fixture
-def seeded(tmp_path) -> Session:  # type: ignore[no-untyped-def]
+def seeded(tmp_path: Path) -> Iterator[Session]:
+    """A session on a freshly seeded dashboard database."""
     url = f"sqlite:///{tmp_path / 'q.db'}"
     seed_database(url)
     engine = make_engine(url)

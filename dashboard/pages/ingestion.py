@@ -52,7 +52,7 @@ def main() -> None:
                 "#": [r.id for r in runs],
                 t("run_kind"): [r.kind for r in runs],
                 t("query"): [r.query for r in runs],
-                t("status"): [r.status for r in runs],
+                t("run_status"): [r.status for r in runs],
                 t("started"): [r.started_at for r in runs],
                 t("finished"): [r.finished_at for r in runs],
                 t("fetched"): [r.fetched for r in runs],

@@ -98,7 +98,12 @@ def ccf_section(url: str, editions: list[int]) -> dict[str, object]:
                 t("from_tier"): [r.change.from_tier or "—" for r in rows],
                 t("to_tier"): [r.change.to_tier or "—" for r in rows],
                 t("kind"): [t(r.change.kind) for r in rows],
-                t("domain"): [r.change.domain for r in rows],
+                t("domain"): [
+                    zh_of.get(r.change.domain, r.change.domain)
+                    if lang() != "en"
+                    else r.change.domain
+                    for r in rows
+                ],
                 t("full_name"): [r.change.full_name for r in rows],
                 t("detail"): [r.change.detail for r in rows],
                 t("tracked_papers"): [r.papers for r in rows],

@@ -87,7 +87,7 @@ class Plan:
 
     placed: list[Placed]
     candidates: int
-    """How many papers of the period passed the list's filters."""
+    """How many of the period's papers that pass the filters were read and scored."""
 
 
 def compose(
@@ -108,16 +108,16 @@ def compose(
     selection = selection_for(session, reading_list, settings, edition)
     weights = resolve_weights(settings.rank_weights)
     exclude = removed | pinned_ids | set(added)
-    ranked = rank_facts(
-        load_candidates(session, selection, period, exclude), weights, period.start, period.end
-    )
     curated = {
         a: score_facts(f, weights, period.start, period.end)
         for a, f in load_facts(session, selection, [*pinned_ids, *added]).items()
     }
     pinned = [(a, r) for a, r in pinned if a in curated]
+    added = [a for a in added if a in curated]
     free = max(0, reading_list.size - len(pinned) - len(added))
-    floating: list[Scored] = [curated[a] for a in added if a in curated] + ranked[:free]
+    facts = load_candidates(session, selection, period, exclude, best=(free, weights))
+    ranked = rank_facts(facts, weights, period.start, period.end)
+    floating: list[Scored] = [curated[a] for a in added] + ranked[:free]
     floating.sort(key=lambda s: s.sort_key)
     scores = {s.arxiv_id: s for s in floating} | curated
     placed = [

@@ -7,17 +7,21 @@ primary key, the CCF tier a join on the edition's ratings.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from tracker.db.dialect import chunks
+from tracker.db.dialect import chunks, dialect_name
 from tracker.db.models import CcfRating, Paper, PaperTopic
 from tracker.readinglists.periods import Period
 from tracker.readinglists.ranking import ACCEPTED_STATUSES, Facts
+
+PLAIN_MARGIN = 10
+"""Extra plain preprints read beyond the top n, against rounding differences at the edge."""
 
 
 @dataclass(frozen=True)
@@ -66,15 +70,16 @@ def _facts_query(selection: Selection) -> Any:
     fit_filter = [PaperTopic.arxiv_id == Paper.arxiv_id]
     if selection.topics:
         fit_filter.append(PaperTopic.topic.in_(selection.topics))
-    fit = select(func.max(PaperTopic.score)).where(*fit_filter).scalar_subquery()
+    fit = select(func.max(PaperTopic.score)).where(*fit_filter).scalar_subquery().label("fit")
     text_cols = [Paper.title, Paper.abstract]
     return select(
         Paper.arxiv_id,
         Paper.published,
         Paper.venue_status,
+        _flag(Paper.venue_status.in_(ACCEPTED_STATUSES)).label("status_ok"),
         _flag(or_(Paper.venue_id.is_not(None), Paper.venue_name.is_not(None))).label("has_venue"),
         tiers.c.tier,
-        fit.label("fit"),
+        fit,
         _flag(_contains_any([Paper.authors], selection.follow_authors)).label("author_hit"),
         _flag(_contains_any(text_cols, selection.follow_keywords)).label("keyword_hit"),
     ).outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
@@ -93,12 +98,55 @@ def _to_facts(row: Any) -> Facts:
     )
 
 
+def _plain_order(
+    session: Session, fit_column: Any, weights: Mapping[str, float], span: timedelta
+) -> Any:
+    """SQL order of plain preprints: their score up to a constant (topic fit plus recency)."""
+    fit = func.coalesce(fit_column, 0.0) * weights["topic"]
+    if dialect_name(session) == "postgresql":
+        moment = func.extract("epoch", Paper.published) / span.total_seconds()
+    else:
+        moment = func.julianday(Paper.published) / (span.total_seconds() / 86400)
+    return (fit + moment * weights["recency"]).desc()
+
+
 def load_candidates(
-    session: Session, selection: Selection, period: Period, exclude: Collection[str] = ()
+    session: Session,
+    selection: Selection,
+    period: Period,
+    exclude: Collection[str] = (),
+    best: tuple[int, Mapping[str, float]] | None = None,
 ) -> list[Facts]:
-    """Facts of every paper published in ``period`` that passes the selection's filters."""
-    if not selection.any_topic:
+    """Facts of the papers published in ``period`` that pass the selection's filters.
+
+    With ``best=(n, weights)`` only what can reach the top ``n`` is read: every accepted or
+    boosted paper, and the ``n`` (plus a margin) best plain preprints ordered in SQL by the
+    same formula, so a month of a million-paper database stays fast.
+    """
+    query = _filtered(selection, period, exclude)
+    if query is None:
         return []
+    if best is None:
+        return [_to_facts(row) for row in session.execute(query)]
+    n, weights = best
+    cols = query.selected_columns
+    # Flags, not bare column tests: SQLite would otherwise prefer the venue_status index
+    # (every accepted paper ever) to the period's published range.
+    rich = or_(cols.status_ok == 1, cols.author_hit == 1, cols.keyword_hit == 1)
+    rows = list(session.execute(query.where(rich)))
+    plain = (
+        query.where(~rich)
+        .order_by(_plain_order(session, cols.fit, weights, period.end - period.start))
+        .order_by(Paper.published.desc(), Paper.arxiv_id)
+        .limit(n + PLAIN_MARGIN)
+    )
+    rows += session.execute(plain)
+    return [_to_facts(row) for row in rows]
+
+
+def _filtered(selection: Selection, period: Period, exclude: Collection[str]) -> Any | None:
+    if not selection.any_topic:
+        return None
     query = _facts_query(selection).where(
         Paper.published >= period.start, Paper.published < period.end
     )
@@ -120,7 +168,7 @@ def load_candidates(
         query = query.where(~_contains_any([Paper.title, Paper.abstract], selection.mute_keywords))
     if exclude:
         query = query.where(and_(*(Paper.arxiv_id.not_in(part) for part in chunks(list(exclude)))))
-    return [_to_facts(row) for row in session.execute(query)]
+    return query
 
 
 def load_facts(session: Session, selection: Selection, ids: Collection[str]) -> dict[str, Facts]:

@@ -8,9 +8,11 @@ from tracker.venues.patterns import (
     ABBR_YEAR_RE,
     ACCEPT,
     FILLER,
+    FINDINGS,
     HOST,
     MONTHS,
     ORDINAL_RE,
+    OTHER_TRACK,
     PRIOR,
     REJECT,
     SUBMIT,
@@ -31,7 +33,7 @@ at with in the
 def hosted(tokens: list[Token], m: Mention, clause: list[int]) -> bool:
     """'co-located with / held at VENUE', 'Workshop at VENUE': the paper is at a side event."""
     glue_only = True
-    for j in range(m.first - 1, max(-1, m.first - 7), -1):
+    for j in range(m.first - 1, max(-1, m.first - 12), -1):
         if clause[j] != clause[m.first]:
             return False
         low = tokens[j].low
@@ -109,25 +111,32 @@ def _clause_tokens(clause: list[int], cid: int) -> range:
     return range(lo, hi)
 
 
-def _side_clause(index: VenueIndex, tokens: list[Token], ks: range, dashed: bool) -> bool:
-    """A clause naming a workshop (or, after a dash, a titled event) and nothing else."""
+def _side_clause(index: VenueIndex, tokens: list[Token], ks: range, dashed: bool) -> str | None:
+    """The track a clause names on its own: a workshop, or after a dash a titled event
+    ("- New Trends in Image Restoration") or a side track ("- Demonstration Track")."""
     words = [tokens[k] for k in ks]
     lows = {t.low for t in words}
     if not lows or not lows.isdisjoint(_ELSEWHERE) or not lows.isdisjoint(_NOT_EVENT_CUES):
-        return False
+        return None
     if not lows.isdisjoint(_SIDE_WORDS):
-        return True
-    if not dashed or not lows.isdisjoint(TRACK_WORDS):
-        return False
+        return "workshop"
+    if not dashed:
+        return None
+    if len(words) <= 4 and not lows.isdisjoint(OTHER_TRACK | FINDINGS):
+        return "findings" if not lows.isdisjoint(FINDINGS) else "other"
+    if not lows.isdisjoint(TRACK_WORDS):
+        return None
     caps = [t for t in words if t.text[:1].isupper() and t.low not in FILLER]
-    return len(caps) >= 3 and all(t.text[:1].isupper() or t.low in FILLER for t in words[:3])
+    if len(caps) >= 3 and all(t.text[:1].isupper() or t.low in FILLER for t in words[:3]):
+        return "workshop"
+    return None
 
 
 def side_event_nearby(index: VenueIndex, tokens: list[Token], text: str, clause: list[int],
-                      m: Mention, mentions: list[Mention]) -> bool:  # fmt: skip
+                      m: Mention, mentions: list[Mention]) -> str | None:  # fmt: skip
     """'ECCV 2024. Workshop page: ...', 'NeurIPS 2025 - Reliable ML Workshop',
     'TrustAICyberSec workshop - IEEE ISCC 2024': a neighbouring clause with no venue of its own
-    names the side event the paper was at."""
+    names the side event or track the paper was at."""
     cid = clause[m.first]
     with_mention = {clause[x.first] for x in mentions}
     last = clause[-1]
@@ -144,9 +153,10 @@ def side_event_nearby(index: VenueIndex, tokens: list[Token], text: str, clause:
             continue
         if other == cid + 2 and (cid + 1) in with_mention:
             break
-        if _side_clause(index, tokens, ks, dashed):
-            return True
-    return False
+        side = _side_clause(index, tokens, ks, dashed)
+        if side:
+            return side
+    return None
 
 
 def host_cue_between(tokens: list[Token], m: Mention, j: int) -> bool:

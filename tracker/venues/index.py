@@ -11,6 +11,13 @@ from tracker.venues.patterns import TOKEN_RE, fold, phrase_words
 from tracker.venues.seeds import VenueSeeds
 
 _LETTERS = re.compile(r"[a-z]+")
+# Words too common to gate on, and words that ISO abbreviations expand to ("Trans." -> transaction).
+_GENERIC = frozenset(
+    """
+the ieee acm conference transaction symposium journal workshop international annual image code
+system computer letter
+""".split()  # noqa: SIM905
+)
 
 # Abbreviations that are also ordinary words or generic acronyms: they only count right after
 # an explicit cue ("accepted by IS", "published in Science").
@@ -21,7 +28,7 @@ IMAGE IM IOT IR IS ISS IST ITS MASS MS NAS PAM PETS PR RE RV SAC SAT SC SPIN TOO
 WISE EG CN DC TC TG TAP TAC PG CF CL FC CC SEC IDA ICS SPL SPM GPC HCC DAI DAM SCN ISC CSL
 NPL MTA PUC TEC TFS CCC ATS MSN NCA TOS ACTA APAL ICC SLT CEC VIS ATC LoG Oakland Science
 Nature BigData IJIS JCC GMP TSC SCA NOCS PKC ICB KR MSR ASE ESE FSE SSE CAV ESA RTS ISPA
-MoDELS Expert
+MoDELS Expert MedIA
 """.split()  # noqa: SIM905
 )
 
@@ -168,13 +175,20 @@ def build_index(catalog: CcfCatalog, seeds: VenueSeeds) -> VenueIndex:
     gate: set[str] = set()
     risky_gate: set[str] = set()
     for toks, entries in abbrs.items():
-        parts = [x for x in _LETTERS.findall(toks[0])] or [toks[0]]
+        # Any one token of a multi-token abbreviation must be in the text: gate on a rare one.
+        tok = next((t for t in reversed(toks) if t not in _GENERIC), toks[0]) if len(toks) > 1 \
+            else toks[0]  # fmt: skip
+        parts = [x for x in _LETTERS.findall(tok)] or [tok]
         target = risky_gate if all(e.risky for e in entries) else gate
         target.update(parts)
         target.update(x + "w" for x in parts)
-    for first in phrases:
-        gate.update(_LETTERS.findall(first))
-        gate.update(x + "s" for x in _LETTERS.findall(first))
+    for cands in phrases.values():
+        for words, _key in cands:
+            # every word of a name is in the text (singular, or plural with an s): gate on the
+            # longest word that no abbreviation expands to
+            word = max((w for w in words if w not in _GENERIC), key=len, default=words[0])
+            gate.update(_LETTERS.findall(word))
+            gate.update(x + "s" for x in _LETTERS.findall(word))
     return VenueIndex(
         venues,
         abbrs,

@@ -140,6 +140,7 @@ _NOT_VENUE_NEXT = frozenset(
 anthology style template format formatting checklist latex
 """.split()  # noqa: SIM905
 )
+_PUBLISHER_BEFORE = frozenset({"springer"})  # "Springer Nature" is the publisher
 _SPONSOR_EVENT = frozenset({"conference", "symposium"})
 _NAME_GLUE = frozenset({"for", "of", "on", "from"})
 
@@ -232,7 +233,9 @@ def find_mentions(index: VenueIndex, tokens: list[Token], text: str,
         if index.venues[keys[0]].kind == "journal" and _event_follows(tokens, last, clause):
             i = last + 1
             continue
-        if year is None and _names_something_else(tokens, text, last, clause):
+        if (year is None and _names_something_else(tokens, text, last, clause)) or (
+            i > 0 and tokens[i - 1].low in _PUBLISHER_BEFORE
+        ):
             i = last + 1
             continue
         mentions.append(Mention(keys[0], i, last, via, year, adjacent,

@@ -127,8 +127,8 @@ def _merge(mentions: list[Mention], tokens: list[Token], text: str,
             if gap.strip() in (":", "-") and not prev.year_adjacent:
                 out[-1] = m
                 continue
-            if not gap.strip() and prev.last + 1 == m.first and prev.year is None:
-                out[-1] = m  # "AAAI AIES 2025", "LREC COLING 2024": the society, then the venue
+            if gap.strip() in ("", "(") and prev.last + 1 == m.first and prev.year is None:
+                out[-1] = m  # "AAAI AIES 2025", "AAAI (AIES 2025)": the society, then the venue
                 continue
         out.append(m)
     return out
@@ -205,9 +205,10 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
     elif unknown_acronym_then_year(index, tokens, text, m) or acronym_at(index, tokens, text, m):
         kind = "workshop"
         why.append("an unknown event (acronym) at the venue")
-    elif kind in _MAIN_KINDS and side_event_nearby(index, tokens, text, clause, m, mentions):
-        kind = "workshop"
-        why.append("a neighbouring clause names a workshop")
+    elif kind in _MAIN_KINDS and (side := side_event_nearby(index, tokens, text, clause, m,
+                                                            mentions)):  # fmt: skip
+        kind = side
+        why.append(f"a neighbouring clause names a {side} track")
     for j, typ, value in cues:
         if (
             typ == "track"
