@@ -91,6 +91,27 @@ def _die_with_parent() -> None:
         pass
 
 
+WORKDIR_PREFIX = "tracker-pg-"
+STALE_AFTER_SECONDS = 600
+
+
+def _remove_stale_workdirs() -> None:
+    """Delete folders of servers whose test session was killed (their server died with it)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*"):
+        try:
+            if time.time() - folder.stat().st_mtime < STALE_AFTER_SECONDS:
+                continue
+            pid_file = folder / "data" / "postmaster.pid"
+            if pid_file.exists():
+                os.kill(int(pid_file.read_text().split()[0]), 0)
+                continue  # still running: another session's server
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError, IndexError):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @dataclass
 class PostgresServer:
     """A reachable PostgreSQL server and how to make and drop databases on it."""
@@ -228,7 +249,8 @@ def start_postgres_server() -> PostgresServer:
             "postgresql package (./scripts/ensure-system-deps.sh does), set "
             f"{ENV_URL} to an existing server, or set {ENV_OPT_OUT}=1 to skip those tests"
         )
-    workdir = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
+    _remove_stale_workdirs()
+    workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
     run_as: dict[str, object] = {}
     if os.geteuid() == 0:
         account = _service_account()

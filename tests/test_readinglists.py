@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 
 import pytest
@@ -22,7 +23,7 @@ from tracker.readinglists import (
     parse_period,
     save_list,
 )
-from tracker.readinglists.ranking import Facts, resolve_weights, score_facts
+from tracker.readinglists.ranking import Facts, rank_facts, resolve_weights, score_facts
 
 OCT = "2025-10"
 
@@ -197,3 +198,25 @@ def test_new_ingest_changes_ranking(lists_session: Session, settings: Settings) 
     insert_papers(lists_session, "records_november.jsonl")
     assert latest_period(lists_session) == parse_period("2025-11")
     assert "2511.00828" not in [i.arxiv_id for i in build_list(lists_session, "all", OCT, settings)]
+
+
+def test_pruned_candidates_give_the_same_top(
+    lists_session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading only what can reach the top n (SQL-ordered preprints) changes nothing."""
+    import tracker.readinglists.candidates as candidates
+    from tracker.readinglists.build import selection_for
+
+    monkeypatch.setattr(candidates, "PLAIN_MARGIN", 0)
+    insert_papers(lists_session, "records_new.jsonl")
+    tuned = Settings(**{**settings.__dict__, "follow_keywords": ("diffusion",)})
+    period = parse_period(OCT)
+    weights = resolve_weights()
+    for name, n in itertools.product(("all", "language", "vision"), (0, 1, 3, 8)):
+        sel = selection_for(lists_session, get_list(lists_session, name), tuned)
+        full = candidates.load_candidates(lists_session, sel, period)
+        pruned = candidates.load_candidates(lists_session, sel, period, best=(n, weights))
+        assert len(pruned) <= len(full)
+        top = [s.arxiv_id for s in rank_facts(full, weights, period.start, period.end)][:n]
+        got = [s.arxiv_id for s in rank_facts(pruned, weights, period.start, period.end)][:n]
+        assert got == top, (name, n)

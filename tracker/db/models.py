@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -71,6 +72,8 @@ class Paper(Base):
     """``accepted``, ``published``, ``submitted`` or ``none``."""
     venue_evidence: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default="api")
+    source_hash: Mapped[int | None] = mapped_column(BigInteger)
+    """Hash of the snapshot line this row was last stored from; lets a re-run skip the line."""
     first_seen: Mapped[datetime] = mapped_column(DateTime)
     last_changed: Mapped[datetime] = mapped_column(DateTime)
 

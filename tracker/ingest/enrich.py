@@ -154,3 +154,34 @@ def _build(module_name: str, class_name: str, seeds_dir: Path) -> Any | None:
     except Exception as exc:  # broken seeds must not stop the intake of papers
         log.warning("%s.%s could not be built (%s); left unchanged", module_name, class_name, exc)
         return None
+
+
+class PrecomputedEnricher:
+    """Answers with topics and venues computed elsewhere (a worker process), else asks ``base``.
+
+    ``tags[i]`` and ``venues[i]`` belong to ``records[i]`` (matched by object, so two copies of
+    one paper in a batch keep their own answers); empty lists mean "not computed".
+    """
+
+    def __init__(
+        self,
+        base: Enricher,
+        records: list[PaperRecord],
+        tags: list[list[tuple[str, float]]],
+        venues: list[VenueInfo],
+    ) -> None:
+        self.base = base
+        self.tags = {id(r): t for r, t in zip(records, tags, strict=False)}
+        self.venues = {id(r): v for r, v in zip(records, venues, strict=False)}
+        self.tags_topics = base.tags_topics
+        self.resolves_venues = base.resolves_venues
+
+    def tag_topics(self, record: PaperRecord) -> list[tuple[str, float]]:
+        """The precomputed topics of the record."""
+        found = self.tags.get(id(record))
+        return self.base.tag_topics(record) if found is None else found
+
+    def resolve_venue(self, record: PaperRecord) -> VenueInfo:
+        """The precomputed venue of the record."""
+        found = self.venues.get(id(record))
+        return self.base.resolve_venue(record) if found is None else found

@@ -8,7 +8,7 @@ owns the session and the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, cast
@@ -112,6 +112,7 @@ class _Batch:
     def __init__(self) -> None:
         self.inserts: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
+        self.rehashed: list[dict[str, Any]] = []
         self.versions: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.tagged: dict[str, list[tuple[str, float]]] = {}
@@ -123,9 +124,15 @@ def save_records(
     enrich: Enricher | None = None,
     run: models.IngestRun | int | None = None,
     now: datetime | None = None,
+    hashes: Mapping[str, int] | None = None,
 ) -> SaveCounts:
-    """Upsert a batch of records (keep it to a few thousand); returns new/updated/unchanged."""
+    """Upsert a batch of records (keep it to a few thousand); returns new/updated/unchanged.
+
+    ``hashes`` maps an id to the hash of the snapshot line it came from (backfills only); it is
+    stored so that a re-run can skip the line (``tracker.ingest.pipeline``).
+    """
     enricher = enrich or NoopEnricher()
+    hashes = hashes or {}
     run_id = run.id if isinstance(run, models.IngestRun) else run
     now = now or utcnow()
     batch_records = _newest(records)
@@ -147,7 +154,7 @@ def save_records(
         if old is None:
             row = _paper_values(record)
             row.update(arxiv_id=arxiv_id, source=record.source, first_seen=now, last_changed=now)
-            row.update(venue_status="none")
+            row.update(venue_status="none", source_hash=hashes.get(arxiv_id))
             if enricher.resolves_venues:
                 row.update(_venue_columns(enricher.resolve_venue(record), venue_ids))
             if enricher.tags_topics:
@@ -195,12 +202,18 @@ def save_records(
             changed.update({k: v for k, v in new_cols.items() if old[k] != v})
         if enricher.tags_topics and any(name in changed for name in _CONTENT_FIELDS):
             out.tagged[arxiv_id] = enricher.tag_topics(record)
+        source_hash = hashes.get(arxiv_id)
         if changed:
             row = {**{k: old[k] for k in old if k != "arxiv_id"}, **changed}
             row.update(b_id=arxiv_id, source=record.source, last_changed=now)
+            row.update(source_hash=source_hash)
             out.updates.append(row)
             counts.updated += 1
-        elif new_versions:
+            continue
+        if source_hash is not None and source_hash != old["source_hash"]:
+            # Same content from another line (or the API): remember the line, nothing else.
+            out.rehashed.append({"b_id": arxiv_id, "source_hash": source_hash})
+        if new_versions:
             counts.updated += 1
         else:
             counts.unchanged += 1
@@ -246,20 +259,19 @@ def _venue_columns(venue: VenueInfo, venue_ids: _VenueIds) -> dict[str, Any]:
 
 
 class _VenueIds:
-    """``venues.key`` -> ``venues.id``, looked up on first use and cached for the batch."""
+    """``venues.key`` -> ``venues.id``, all loaded with one query on first use."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.cache: dict[str, int | None] = {}
+        self.cache: dict[str, int] | None = None
 
     def get(self, key: str | None) -> int | None:
         if key is None:
             return None
-        if key not in self.cache:
-            self.cache[key] = self.session.execute(
-                select(models.Venue.id).where(models.Venue.key == key)
-            ).scalar_one_or_none()
-        return self.cache[key]
+        if self.cache is None:
+            rows = self.session.execute(select(models.Venue.key, models.Venue.id))
+            self.cache = {row[0]: row[1] for row in rows}
+        return self.cache.get(key)
 
 
 def _topic_slugs(session: Session) -> set[str]:
@@ -289,6 +301,9 @@ def _write(session: Session, out: _Batch, topic_slugs: set[str]) -> None:
     if out.updates:
         stmt = update(PAPERS).where(PAPERS.c.arxiv_id == bindparam("b_id"))
         session.execute(stmt, out.updates)
+    if out.rehashed:
+        stmt = update(PAPERS).where(PAPERS.c.arxiv_id == bindparam("b_id"))
+        session.execute(stmt.values(source_hash=bindparam("source_hash")), out.rehashed)
     if out.versions:
         session.execute(insert_ignore(session, VERSIONS), out.versions)
     if out.events:

@@ -125,8 +125,9 @@ def find_abbr(
         year = two_digit_year(m.group(2))
         raw_head = raw[: len(m.group(1))]
         if entries and (year or len(m.group(2)) == 2):
-            ok = [e for e in entries if (e.any_case or raw_head in e.forms)
-                  and (year or not e.risky)]
+            ok = [
+                e for e in entries if (e.any_case or raw_head in e.forms) and (year or not e.risky)
+            ]
             if ok:  # "CADE30" is the 30th CADE: the venue, with the year found elsewhere
                 return ok, i, year, "abbr+year" if year else "abbr"
         head = m.group(1)

@@ -233,5 +233,3 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
     if year is not None and m.year is None:
         why.append("year from the clause")
     return Claim(m, status, kind, year, start, end, why)
-
-
