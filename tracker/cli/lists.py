@@ -33,7 +33,7 @@ from tracker.readinglists import (
     save_list,
     unpin_item,
 )
-from tracker.readinglists.build import effective_edition
+from tracker.readinglists.build import build_saved_lists, effective_edition
 from tracker.readinglists.definitions import describe_list
 
 
@@ -97,9 +97,25 @@ def lists() -> None:
 @lists.command()
 @_name_option
 @_period_options
+@click.option(
+    "--all",
+    "all_lists",
+    is_flag=True,
+    help="Build every saved list for the newest month and week that have papers.",
+)
 @pass_app
-def build(app: AppContext, name: str, month: str | None, week: str | None) -> None:
+def build(app: AppContext, name: str, month: str | None, week: str | None, all_lists: bool) -> None:
     """Rank the period's papers for a list; pins, removals, additions and notes are kept."""
+    if all_lists:
+        with _session(app) as session:
+            built = build_saved_lists(session, app.settings)
+        if not built:
+            click.echo(
+                "No papers yet: nothing to build. Run `tracker ingest` or `tracker backfill`."
+            )
+        for list_name, label, count in built:
+            click.echo(f"Built list {list_name!r} for {label}: {count} items.")
+        return
     with _session(app) as session:
         period = _period(session, month, week)
         items = build_list(session, name, period, app.settings)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -211,3 +211,30 @@ def get_list_items(
             return items
     chosen = edition or own
     return hydrate(session, compose(session, rl, when, config, chosen).placed, chosen)
+
+
+def build_saved_lists(
+    session: Session,
+    settings: Settings,
+    kinds: Sequence[str] = ("month", "week"),
+    recent: int = 3,
+) -> list[tuple[str, str, int]]:
+    """Build every saved list (defaults included) for the newest ``recent`` months and weeks.
+
+    Periods count back from the newest one that has papers. Returns (list name, period label,
+    items) per build; the caller commits.
+    """
+    from tracker.readinglists.definitions import ensure_default_lists, list_lists
+    from tracker.readinglists.periods import latest_period, period_of
+
+    ensure_default_lists(session)
+    built: list[tuple[str, str, int]] = []
+    for kind in kinds:
+        period = latest_period(session, kind)
+        for _ in range(recent if period else 0):
+            assert period is not None
+            for reading_list in list_lists(session):
+                items = build_list(session, reading_list, period, settings)
+                built.append((reading_list.name, period.label, len(items)))
+            period = period_of(period.start - timedelta(days=1), kind)
+    return built
