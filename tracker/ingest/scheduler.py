@@ -51,7 +51,22 @@ def run_locked_job(engine: Engine, settings: Settings, kind: str, stop: threadin
         return False
     for summary in results:
         log.info("%s", summary.line())
+    _refresh_lists(engine, settings)
     return all(summary.ok for summary in results)
+
+
+def _refresh_lists(engine: Engine, settings: Settings) -> None:
+    """Rebuild saved reading lists for recent periods so the dashboard shows new papers."""
+    from tracker.db.engine import session_scope
+    from tracker.readinglists.build import build_saved_lists
+
+    try:
+        with session_scope(engine) as session:
+            built = build_saved_lists(session, settings, recent=1)
+    except Exception:  # a list problem must not fail the ingest job that already landed
+        log.exception("rebuilding reading lists failed")
+        return
+    log.info("rebuilt %d reading lists", len(built))
 
 
 def build_scheduler(
