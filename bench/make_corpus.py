@@ -3,7 +3,9 @@
 Titles, abstracts, authors, categories, comments and journal-refs come from the bundled real
 sample; ids and dates are new, so N can exceed the sample. Deterministic for a given seed.
 
-    python bench/make_corpus.py -n 1000000 -o bench/out/corpus-1m.jsonl.gz
+    python bench/make_corpus.py -n 1000000 -o bench/out/corpus-1m.jsonl
+
+Plain ``.jsonl`` is the fastest to write and read; ``.jsonl.gz`` (level 1) is ~4x smaller.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+from collections.abc import Callable
 import random
 import sys
 from datetime import datetime, timedelta
@@ -87,6 +90,34 @@ def make_records(pool: list[dict], n: int, seed: int):  # type: ignore[no-untype
         yield base
 
 
+def _dumps() -> Callable[[dict], bytes]:
+    """orjson when installed (about 5x faster), else the standard library."""
+    try:
+        import orjson
+    except ImportError:
+        return lambda rec: json.dumps(rec, ensure_ascii=False).encode("utf-8")
+    return orjson.dumps
+
+
+def write_corpus(output: Path, n: int, seed: int = 42, source: Path = DEFAULT_SOURCE) -> int:
+    """Write n resampled records to output; returns the size of the real pool."""
+    pool = load_pool(source)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    dumps = _dumps()
+    is_gz = output.name.endswith(".gz")
+    out = gzip.open(output, "wb", compresslevel=1) if is_gz else output.open("wb")
+    with out:
+        chunk: list[bytes] = []
+        for rec in make_records(pool, n, seed):
+            chunk.append(dumps(rec))
+            if len(chunk) >= 10_000:
+                out.write(b"\n".join(chunk) + b"\n")
+                chunk.clear()
+        if chunk:
+            out.write(b"\n".join(chunk) + b"\n")
+    return len(pool)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(
@@ -101,13 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         "--source", type=Path, default=DEFAULT_SOURCE, help="real records to resample"
     )
     args = parser.parse_args(argv)
-    pool = load_pool(args.source)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    with _open(args.output, "w") as out:
-        for rec in make_records(pool, args.n, args.seed):
-            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    pool_size = write_corpus(args.output, args.n, args.seed, args.source)
     print(
-        f"wrote {args.n} records resampled from {len(pool)} real ones to {args.output}",
+        f"wrote {args.n} records resampled from {pool_size} real ones to {args.output}",
         file=sys.stderr,
     )
     return 0

@@ -56,7 +56,10 @@ def has_search_index(session: Session) -> bool:
     if not is_postgresql(session):
         return False
     found = session.execute(
-        text("SELECT 1 FROM pg_indexes WHERE indexname = :name AND tablename = 'papers'"),
+        text(
+            "SELECT 1 FROM pg_indexes WHERE indexname = :name AND tablename = 'papers' "
+            "AND schemaname = current_schema()"
+        ),
         {"name": SEARCH_INDEX},
     ).first()
     return found is not None

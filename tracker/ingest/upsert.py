@@ -17,7 +17,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.db import models
-from tracker.db.dialect import chunks, insert_ignore
+from tracker.db.dialect import chunks, insert_rows
 from tracker.ingest.enrich import Enricher, NoopEnricher, VenueInfo
 from tracker.records import PaperRecord
 
@@ -296,16 +296,14 @@ def _load_versions(session: Session, ids: list[str]) -> set[tuple[str, int]]:
 
 
 def _write(session: Session, out: _Batch, topic_slugs: set[str]) -> None:
-    if out.inserts:
-        session.execute(insert(PAPERS), out.inserts)
+    insert_rows(session, PAPERS, out.inserts)
     if out.updates:
         stmt = update(PAPERS).where(PAPERS.c.arxiv_id == bindparam("b_id"))
         session.execute(stmt, out.updates)
     if out.rehashed:
         stmt = update(PAPERS).where(PAPERS.c.arxiv_id == bindparam("b_id"))
         session.execute(stmt.values(source_hash=bindparam("source_hash")), out.rehashed)
-    if out.versions:
-        session.execute(insert_ignore(session, VERSIONS), out.versions)
+    insert_rows(session, VERSIONS, out.versions, ignore=True)
     if out.events:
         session.execute(insert(EVENTS), out.events)
     if out.tagged:
@@ -318,5 +316,4 @@ def _write(session: Session, out: _Batch, topic_slugs: set[str]) -> None:
             for slug, score in dict(tags).items()
             if slug in topic_slugs
         ]
-        if rows:
-            session.execute(insert(TOPICS), rows)
+        insert_rows(session, TOPICS, rows)

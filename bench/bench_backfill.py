@@ -1,0 +1,189 @@
+"""Backfill throughput vs a plain-sqlite3 baseline, unchanged re-run cost and peak memory.
+
+For each N: build (once) an N-record corpus with make_corpus.py, then in this same run
+
+1. baseline: parse the file with the stdlib ``json`` and insert the same paper rows with plain
+   ``sqlite3`` ``executemany`` (2,000 per transaction, ``synchronous=OFF``) into the same
+   ``papers`` table (columns and B-tree indexes of the migrated schema, no FTS trigger);
+2. the full pipeline (``tracker.ingest.backfill.backfill_file``: parse, tag topics, resolve
+   venue, upsert papers, versions and topic tags, FTS index) on a fresh migrated database with
+   the CCF and topic tables loaded, in a child process whose peak RSS is measured;
+3. the same backfill again (nothing changed).
+
+    python bench/bench_backfill.py -n 100000 -n 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import OUT, ROOT, ensure_corpus, fresh_db, machine  # noqa: E402
+
+_COLUMNS = (
+    "arxiv_id, title, abstract, authors, categories, primary_category, published, updated, "
+    "latest_version, comment, journal_ref, doi, venue_status, source, first_seen, last_changed"
+)
+
+
+def _stamp(text: str) -> str:
+    # Baseline only: keep the RFC 2822 stamp as text (no date parsing at all).
+    return text
+
+
+def run_baseline(corpus: Path, db: Path, batch: int = 2000) -> dict[str, Any]:
+    """Parse with json and insert paper rows with sqlite3 executemany; returns timings."""
+    fresh_db(db, seeded=False).dispose()
+    conn = sqlite3.connect(db)
+    for trigger in ("papers_fts_ai", "papers_fts_ad", "papers_fts_au"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.commit()
+    sql = f"INSERT INTO papers ({_COLUMNS}) VALUES ({', '.join('?' * 16)})"
+    now = time.strftime("%Y-%m-%d %H:%M:%S")
+    start = time.perf_counter()
+    rows: list[tuple[Any, ...]] = []
+    count = 0
+    with corpus.open("rb") as fh:
+        for line in fh:
+            d = json.loads(line)
+            versions = d.get("versions") or [{"version": "v1", "created": ""}]
+            cats = d.get("categories") or ""
+            rows.append((
+                d["id"], d["title"], d.get("abstract") or "", d.get("authors") or "", cats,
+                cats.split(" ", 1)[0], _stamp(versions[0]["created"]),
+                _stamp(versions[-1]["created"]), len(versions), d.get("comments"),
+                d.get("journal-ref"), d.get("doi"), "none", "snapshot", now, now,
+            ))  # fmt: skip
+            if len(rows) >= batch:
+                conn.executemany(sql, rows)
+                conn.commit()
+                count += len(rows)
+                rows.clear()
+    if rows:
+        conn.executemany(sql, rows)
+        conn.commit()
+        count += len(rows)
+    seconds = time.perf_counter() - start
+    conn.close()
+    return {"records": count, "seconds": seconds, "rate": count / seconds}
+
+
+def run_child(corpus: Path, db: Path, fresh: bool, workers: int | None, enrich: bool) -> dict:
+    """One backfill in a child process; returns its timing, counts and peak RSS."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--corpus", str(corpus)]
+    cmd += ["--db", str(db)]
+    cmd += ["--fresh"] if fresh else []
+    cmd += [] if workers is None else ["--workers", str(workers)]
+    cmd += [] if enrich else ["--no-enrich"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"backfill child failed:\n{done.stderr[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _child(args: argparse.Namespace) -> None:
+    from tracker.db.engine import make_engine
+    from tracker.ingest.backfill import backfill_file
+    from tracker.ingest.enrich import NoopEnricher, load_enricher
+
+    db = Path(args.db)
+    engine = fresh_db(db) if args.fresh else make_engine(f"sqlite:///{db}")
+    enricher = load_enricher(ROOT / "seeds") if args.enrich else NoopEnricher()
+    start = time.perf_counter()
+    summary = backfill_file(engine, args.corpus, enricher, workers=args.workers)
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = {
+        "ok": summary.ok,
+        "line": summary.line(),
+        "records": summary.fetched,
+        "new": summary.counts.new,
+        "unchanged": summary.counts.unchanged,
+        "seconds": seconds,
+        "rate": summary.fetched / seconds if seconds else 0.0,
+        "rss_writer_mb": me.ru_maxrss / 1024,
+        "rss_worker_mb": kids.ru_maxrss / 1024,
+        "cpu_writer_s": me.ru_utime + me.ru_stime,
+        "cpu_workers_s": kids.ru_utime + kids.ru_stime,
+    }
+    print(json.dumps(result))
+
+
+def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> dict[str, Any]:
+    """Baseline, first backfill and unchanged re-run at N records; prints and returns figures."""
+    corpus = ensure_corpus(n, seed, out)
+    base = run_baseline(corpus, out / f"baseline-{n}.db")
+    db = out / f"backfill-{n}.db"
+    first = run_child(corpus, db, True, workers, enrich)
+    again = run_child(corpus, db, False, workers, enrich)
+    result = {
+        "n": n,
+        "baseline_rate": base["rate"],
+        "baseline_s": base["seconds"],
+        "first_s": first["seconds"],
+        "first_rate": first["rate"],
+        "ratio_to_baseline": first["rate"] / base["rate"],
+        "rerun_s": again["seconds"],
+        "rerun_fraction": again["seconds"] / first["seconds"],
+        "rss_writer_mb": max(first["rss_writer_mb"], again["rss_writer_mb"]),
+        "rss_worker_mb": max(first["rss_worker_mb"], again["rss_worker_mb"]),
+        "cpu_writer_s": first["cpu_writer_s"],
+        "cpu_workers_s": first["cpu_workers_s"],
+        "first": first["line"],
+        "rerun": again["line"],
+        "db": str(db),
+    }
+    if not (first["ok"] and again["ok"] and again["unchanged"] == again["records"]):
+        raise SystemExit(f"backfill did not finish cleanly: {first['line']} / {again['line']}")
+    print(
+        f"N={n:>9,}  baseline {base['rate']:>8,.0f} rec/s ({base['seconds']:.1f} s)  "
+        f"pipeline {first['rate']:>7,.0f} rec/s ({first['seconds']:.1f} s)  "
+        f"ratio {result['ratio_to_baseline']:.2f}  "
+        f"re-run {again['seconds']:.1f} s = {result['rerun_fraction']:.1%} of first  "
+        f"peak RSS writer {result['rss_writer_mb']:.0f} MB, worker {result['rss_worker_mb']:.0f} MB"
+    )
+    print(f"    first:  {first['line']}\n    re-run: {again['line']}", flush=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("-n", type=int, action="append", help="records (repeatable)")
+    parser.add_argument("--workers", type=int, help="worker processes (default: one per CPU)")
+    parser.add_argument("--no-enrich", dest="enrich", action="store_false")
+    parser.add_argument("--out", type=Path, default=OUT, help="corpora and databases go here")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--fresh", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(args)
+        return 0
+    print("machine:", json.dumps(machine()))
+    results = [bench(n, args.workers, args.enrich, args.out, args.seed) for n in args.n or [100_000]]
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

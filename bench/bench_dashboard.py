@@ -1,0 +1,141 @@
+"""Dashboard page render time in headless Chromium at N papers.
+
+Serves ``dashboard/app.py`` with ``streamlit run`` on the database ``bench_queries.py`` prepares
+for N, opens every page in Debian's Chromium through Playwright and times navigation until the
+page heading shows and Streamlit's "running" widget is gone (first visit: cold caches; then
+``--repeat`` warm visits). Skips, saying why, when Chromium or the dashboard is missing.
+
+    python bench/bench_dashboard.py -n 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_queries import prepare  # noqa: E402
+from bench.common import OUT, ROOT, machine, percentiles  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"]
+PAGES = [
+    ("reading-list", "月度阅读清单"),
+    ("venue-changes", "会议/期刊变化"),
+    ("papers", "论文检索"),
+    ("ccf", "CCF 目录"),
+    ("trends", "趋势"),
+    ("ingestion", "采集状态"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(url: str, folder: Path) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on a free port; yields its base URL."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update(TRACKER_DATABASE_URL=url, TRACKER_CONFIG=str(folder / "none.toml"))
+    log_path = folder / "streamlit-bench.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise SystemExit(log_path.read_text()[-3000:]) from None
+                    time.sleep(0.3)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def _render(page: Any, url: str, title: str) -> float:
+    start = time.perf_counter()
+    page.goto(url)
+    page.get_by_role("heading", name=title).first.wait_for(timeout=120_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+    )
+    elapsed = (time.perf_counter() - start) * 1000
+    if page.locator('[data-testid="stException"]').count():
+        raise SystemExit(f"{url} shows an exception")
+    return elapsed
+
+
+def bench(n: int, repeat: int, out: Path, seed: int) -> dict[str, Any]:
+    """Render every page once cold and ``repeat`` times warm at N papers; prints ms."""
+    if not CHROMIUM.exists() or not (ROOT / "dashboard" / "app.py").exists():
+        print("skipped: /usr/bin/chromium or dashboard/app.py is missing")
+        return {"n": n, "skipped": True}
+    from playwright.sync_api import sync_playwright
+
+    url = prepare(n, out, seed)
+    results: dict[str, Any] = {"n": n, "pages": {}}
+    with serve(url, out) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for path, title in PAGES:
+            cold = _render(page, f"{base}/{path}", title)
+            warm = [_render(page, f"{base}/{path}", title) for _ in range(repeat)]
+            p50, p95 = percentiles(warm)
+            results["pages"][path] = {"cold_ms": cold, "warm_p50_ms": p50, "warm_p95_ms": p95}
+            print(
+                f"N={n:>9,}  /{path:<14} cold {cold:8.0f} ms   warm p50 {p50:7.0f} ms"
+                f"   p95 {p95:7.0f} ms",
+                flush=True,
+            )
+        browser.close()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("-n", type=int, default=100_000, help="papers (default 100000)")
+    parser.add_argument("--repeat", type=int, default=3, help="warm renders per page")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    print("machine:", json.dumps(machine()))
+    result = bench(args.n, args.repeat, args.out, args.seed)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": machine(), **result}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""Query latency (p50/p95) at N papers: reading list, full-text search, venue changes, CCF directory.
+
+The database is the one ``bench_backfill.py`` left for N (``bench/out/backfill-N.db``) or a
+fresh backfill of the N-record corpus. A small "update" snapshot then gives 1% of the papers
+(at most 5,000) a journal-ref or comment, so the venue-changes query has events to read.
+
+    python bench/bench_queries.py -n 1000000 --repeat 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import OUT, ROOT, ensure_corpus, fresh_db, machine, percentiles, timed  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from tracker.config import load_settings  # noqa: E402
+from tracker.db.engine import make_engine, session_scope  # noqa: E402
+from tracker.ingest.backfill import backfill_file  # noqa: E402
+from tracker.ingest.enrich import load_enricher  # noqa: E402
+
+SEARCHES = ("diffusion", "graph neural network", "quantum error correction", "language model")
+
+
+def prepare(n: int, out: Path, seed: int) -> str:
+    """A database URL with N backfilled papers and some venue-change events."""
+    db = out / f"backfill-{n}.db"
+    corpus = ensure_corpus(n, seed, out)
+    enricher = load_enricher(ROOT / "seeds")
+    if not db.exists():
+        engine = fresh_db(db)
+        backfill_file(engine, corpus, enricher)
+    else:
+        engine = make_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        events = conn.exec_driver_sql("SELECT count(*) FROM paper_events").scalar()
+    if not events:
+        updates = _update_file(corpus, out / f"updates-{n}.jsonl", min(5000, max(10, n // 100)))
+        backfill_file(engine, updates, enricher)
+    engine.dispose()
+    return f"sqlite:///{db}"
+
+
+def _update_file(corpus: Path, path: Path, count: int) -> Path:
+    """Re-publish ``count`` corpus records with a venue added to their journal-ref or comment."""
+    venues = ("CVPR 2026", "NeurIPS 2025", "ICML 2026", "ACL 2026", "AAAI 2026", "TPAMI")
+    rng = random.Random(7)
+    picked: list[str] = []
+    with corpus.open("rb") as fh:
+        for i, line in enumerate(fh):
+            if i % max(1, rng.randrange(50, 150)) == 0:
+                picked.append(line.decode("utf-8"))
+            if len(picked) >= count:
+                break
+    with path.open("w", encoding="utf-8") as out:
+        for line in picked:
+            rec = json.loads(line)
+            venue = rng.choice(venues)
+            if rng.random() < 0.5:
+                rec["comments"] = f"Accepted to {venue}"
+            else:
+                rec["journal-ref"] = f"{venue}, pp. 1-10"
+            out.write(json.dumps(rec) + "\n")
+    return path
+
+
+def queries(url: str) -> dict[str, Callable[[], Any]]:
+    """The timed queries, each a no-argument callable with its own session."""
+    from tracker.queries.changes import venue_changes
+    from tracker.queries.common import latest_paper_month, month_of, pick_edition
+    from tracker.queries.directory import browse_ccf
+    from tracker.queries.papers import PaperFilter, search_papers
+    from tracker.readinglists.build import build_list, get_list_items
+    from tracker.readinglists.definitions import DEFAULT_LIST, ensure_default_lists
+
+    settings = load_settings(database_url=url)
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        ensure_default_lists(session)
+        month = latest_paper_month(session) or "2026-01"
+        edition = pick_edition(session, None) or 2026
+        change_month = session.execute(text("SELECT max(occurred_at) FROM paper_events")).scalar()
+    change_month = month_of(_as_datetime(change_month)) if change_month else month
+    searches = iter(range(10**9))
+
+    def with_session(fn: Callable[[Any], Any], commit: bool = False) -> Callable[[], Any]:
+        def run() -> Any:
+            with session_scope(engine) as session:
+                result = fn(session)
+                if not commit:
+                    session.rollback()
+                return result
+
+        return run
+
+    def build(session: Any) -> Any:
+        return build_list(session, DEFAULT_LIST, month, settings)
+
+    with session_scope(engine) as session:
+        build(session)  # the built list, read back by the dashboard
+    return {
+        f"reading list: build {month}": with_session(build),
+        f"reading list: read {month}": with_session(
+            lambda s: get_list_items(s, DEFAULT_LIST, month, settings=settings)
+        ),
+        "full-text search (page 1)": with_session(
+            lambda s: search_papers(s, PaperFilter(text=SEARCHES[next(searches) % 4]))
+        ),
+        f"venue changes {change_month}": with_session(lambda s: venue_changes(s, change_month)),
+        f"CCF directory {edition} with paper counts": with_session(
+            lambda s: browse_ccf(s, edition)
+        ),
+    }
+
+
+def _as_datetime(value: Any) -> Any:
+    from datetime import datetime
+
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def bench(n: int, repeat: int, out: Path, seed: int) -> dict[str, Any]:
+    """Time every query ``repeat`` times at N papers; prints and returns p50/p95."""
+    url = prepare(n, out, seed)
+    results: dict[str, Any] = {"n": n, "queries": {}}
+    for name, fn in queries(url).items():
+        fn()  # warm the page cache and the statement caches
+        p50, p95 = percentiles(timed(fn, repeat))
+        results["queries"][name] = {"p50_ms": p50, "p95_ms": p95}
+        print(f"N={n:>9,}  {name:<45} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms", flush=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("-n", type=int, default=100_000, help="papers (default 100000)")
+    parser.add_argument("--repeat", type=int, default=20, help="runs per query (default 20)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    print("machine:", json.dumps(machine()))
+    result = bench(args.n, args.repeat, args.out, args.seed)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": machine(), **result}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

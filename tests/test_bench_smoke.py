@@ -1,0 +1,60 @@
+"""Every benchmark script runs end to end at a tiny N (correctness only, no timing asserts)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import bench_backfill, bench_ingest, bench_queries, make_corpus, run_all
+
+N = 300
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    return tmp_path / "bench"
+
+
+def test_make_corpus_is_deterministic_and_kaggle_shaped(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl.gz"
+    make_corpus.main(["-n", "50", "-o", str(a)])
+    make_corpus.write_corpus(b, 50)
+    import gzip
+
+    lines = a.read_bytes().splitlines()
+    assert lines == gzip.decompress(b.read_bytes()).splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len({r["id"] for r in records}) == 50
+    assert all(r["title"] and r["versions"][0]["version"] == "v1" for r in records)
+
+
+def test_backfill_benchmark(out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bench_backfill.main(["-n", str(N), "--out", str(out), "--json", str(out / "r.json")])
+    result = json.loads((out / "r.json").read_text())["results"][0]
+    assert result["n"] == N and result["first"].count(f"new {N},") == 1
+    assert f"unchanged {N} " in result["rerun"]
+    assert result["ratio_to_baseline"] > 0 and result["rss_writer_mb"] > 0
+    assert "ratio" in capsys.readouterr().out
+
+
+def test_ingest_benchmark(out: Path) -> None:
+    result = bench_ingest.bench(N, 40, out, 42)
+    assert "new 40," in result["new day"]["line"]
+    assert "unchanged 40 " in result["re-ingest (unchanged)"]["line"]
+    assert result["new day"]["statements_per_paper"] > 0
+
+
+def test_queries_benchmark(out: Path) -> None:
+    result = bench_queries.bench(N, 2, out, 42)
+    assert len(result["queries"]) == 5
+    assert all(q["p95_ms"] >= q["p50_ms"] > 0 for q in result["queries"].values())
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_run_all_with_dashboard(out: Path) -> None:
+    assert run_all.main(["--n", str(N), "--repeat", "2", "--day", "20", "--out", str(out)]) == 0
+    results = json.loads((out / f"results-{N}.json").read_text())
+    assert {"backfill", "ingest", "queries", "dashboard"} <= set(results)

@@ -1,0 +1,114 @@
+"""The fast JSON-lines backfill: same records as the generic parser, same database either way."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from tests.fakearxiv import SAMPLE, db_state
+from tracker.config import PROJECT_ROOT
+from tracker.ingest.backfill import backfill_file
+from tracker.ingest.enrich import load_enricher
+from tracker.ingest.lines import line_key, record_from_line
+from tracker.sources.snapshot import SnapshotError, record_from_kaggle
+
+
+def _sample_lines(limit: int | None = None) -> list[bytes]:
+    with gzip.open(SAMPLE, "rb") as fh:
+        lines = fh.read().splitlines()
+    return lines[:limit] if limit else lines
+
+
+def test_fast_parser_matches_the_generic_one_on_the_whole_sample() -> None:
+    for line in _sample_lines():
+        assert record_from_line(line) == record_from_kaggle(json.loads(line))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"authors": "A. One (MIT, and Harvard), B. Two and C. Three"},
+        {"versions": [{"version": "v1", "created": "2007-04-02T19:18:42Z"}]},
+        {"versions": [], "update_date": "2020-01-02", "_latest_version": "v3"},
+        {"authors_parsed": [["Doe", "Jane", ""], ["Roe", "R.", "Jr"]]},
+        {"title": "  Wrapped\n   title\u00a0here  ", "comments": " \n "},
+    ],
+)
+def test_unusual_shapes_fall_back_to_the_same_answer(change: dict[str, object]) -> None:
+    data = {**json.loads(_sample_lines(1)[0]), **change}
+    line = json.dumps(data).encode()
+    assert record_from_line(line) == record_from_kaggle(json.loads(line))
+
+
+def test_bad_records_raise_snapshot_errors() -> None:
+    with pytest.raises(SnapshotError):
+        record_from_line(b'{"title": "no id"}')
+    with pytest.raises(SnapshotError):
+        record_from_line(b'{"id": "2401.00001", "title": ""}')
+
+
+def test_line_key_finds_the_id_and_hashes_the_whole_line() -> None:
+    line = _sample_lines(1)[0]
+    arxiv_id, value = line_key(line)
+    assert arxiv_id == json.loads(line)["id"]
+    assert line_key(line + b"\n") == (arxiv_id, value)
+    assert line_key(line.replace(b'"title"', b'"title" ', 1))[1] != value
+    assert 0 <= value < 2**63
+    assert line_key(b'{"title": "x"}')[0] is None
+
+
+@pytest.mark.sqlite_only
+def test_workers_and_in_process_give_the_same_database(tmp_path: Path, engine: Engine) -> None:
+    from bench.common import fresh_db
+
+    lines = _sample_lines(1500)
+    path = tmp_path / "part.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    enrich = load_enricher(PROJECT_ROOT / "seeds")
+    states = []
+    for workers in (0, 2):
+        db = fresh_db(tmp_path / f"w{workers}.db")
+        summary = backfill_file(db, path, enrich, batch_size=400, workers=workers)
+        assert summary.ok and summary.counts.new == 1500
+        again = backfill_file(db, path, enrich, batch_size=400, workers=workers)
+        assert again.counts.unchanged == 1500
+        states.append(db_state(db))
+        with db.connect() as conn:
+            # Rows were indexed in papers_fts by the deferred insert; the trigger is back.
+            hits = conn.execute(
+                text("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'learning'")
+            ).scalar()
+            plain = conn.execute(
+                text("SELECT count(*) FROM papers WHERE abstract LIKE '%learning%'")
+            ).scalar()
+            trigger = conn.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE name = 'papers_fts_ai'")
+            ).scalar()
+        assert hits and plain and hits >= plain * 0.9 and trigger == 1
+        db.dispose()
+    assert states[0] == states[1]
+    assert states[0]["topics"] and any(row for row in states[0]["papers"])
+
+
+def test_changed_line_is_reprocessed_and_stored_hash_moves(engine: Engine, tmp_path: Path) -> None:
+    lines = _sample_lines(30)
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert backfill_file(engine, path).counts.new == 30
+    data = json.loads(lines[3])
+    data["journal-ref"] = "Phys. Rev. D 99, 123456 (2030)"
+    lines[3] = json.dumps(data).encode()
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    second = backfill_file(engine, path)
+    assert (second.counts.updated, second.counts.unchanged) == (1, 29)
+    third = backfill_file(engine, path)
+    assert third.counts.unchanged == 30
+    with engine.connect() as conn:
+        ref = conn.execute(
+            text("SELECT journal_ref FROM papers WHERE arxiv_id = :i"), {"i": data["id"]}
+        ).scalar()
+    assert ref == data["journal-ref"]
