@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import OUT, ROOT, ensure_corpus, fresh_db, machine  # noqa: E402
+from bench.common import OUT, ROOT, ensure_corpus, fresh_db, machine
 
 _COLUMNS = (
     "arxiv_id, title, abstract, authors, categories, primary_category, published, updated, "
@@ -178,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         _child(args)
         return 0
     print("machine:", json.dumps(machine()))
-    results = [bench(n, args.workers, args.enrich, args.out, args.seed) for n in args.n or [100_000]]
+    results = [
+        bench(n, args.workers, args.enrich, args.out, args.seed) for n in args.n or [100_000]
+    ]
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=2))

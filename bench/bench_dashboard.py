@@ -25,8 +25,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_queries import prepare  # noqa: E402
-from bench.common import OUT, ROOT, machine, percentiles  # noqa: E402
+from bench.bench_queries import prepare
+from bench.common import OUT, ROOT, machine, percentiles
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"]

@@ -22,16 +22,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event
 
-from bench.common import OUT, ROOT, ensure_corpus, fresh_db, machine  # noqa: E402
-from tests.fakearxiv import SAMPLE, FakeArxiv  # noqa: E402
-from tracker.config import load_settings  # noqa: E402
-from tracker.ingest import runner, upsert  # noqa: E402
-from tracker.ingest.backfill import backfill_file  # noqa: E402
-from tracker.ingest.enrich import load_enricher  # noqa: E402
-from tracker.records import PaperRecord, PaperVersion  # noqa: E402
-from tracker.sources.snapshot import load_snapshot  # noqa: E402
+from bench.common import OUT, ROOT, ensure_corpus, fresh_db, machine
+from tests.fakearxiv import SAMPLE, FakeArxiv
+from tracker.config import load_settings
+from tracker.ingest import runner, upsert
+from tracker.ingest.backfill import backfill_file
+from tracker.ingest.enrich import load_enricher
+from tracker.records import PaperRecord, PaperVersion
+from tracker.sources.snapshot import load_snapshot
 
 QUERY = "cat:cs.AI"
 DAY = datetime(2026, 7, 1)
@@ -103,7 +103,7 @@ def bench(base: int, day: int, out: Path, seed: int) -> dict[str, Any]:
         for label in ("new day", "re-ingest (unchanged)"):
             meter = _Meter()
             event.listen(engine, "before_cursor_execute", meter.count)
-            runner.save_records = meter.wrap(original)  # type: ignore[attr-defined]
+            runner.save_records = meter.wrap(original)
             start = time.perf_counter()
             summaries = runner.ingest_all(engine, settings, enrich=enricher)
             wall = time.perf_counter() - start
@@ -127,7 +127,7 @@ def bench(base: int, day: int, out: Path, seed: int) -> dict[str, Any]:
                 flush=True,
             )
     finally:
-        runner.save_records = original  # type: ignore[attr-defined]
+        runner.save_records = original
         fake.stop()
         engine.dispose()
     return results

@@ -1,4 +1,4 @@
-"""Query latency (p50/p95) at N papers: reading list, full-text search, venue changes, CCF directory.
+"""Query latency (p50/p95) at N papers: reading list, search, venue changes, CCF directory.
 
 The database is the one ``bench_backfill.py`` left for N (``bench/out/backfill-N.db``) or a
 fresh backfill of the N-record corpus. A small "update" snapshot then gives 1% of the papers
@@ -19,13 +19,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import OUT, ROOT, ensure_corpus, fresh_db, machine, percentiles, timed  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from tracker.config import load_settings  # noqa: E402
-from tracker.db.engine import make_engine, session_scope  # noqa: E402
-from tracker.ingest.backfill import backfill_file  # noqa: E402
-from tracker.ingest.enrich import load_enricher  # noqa: E402
+from bench.common import OUT, ROOT, ensure_corpus, fresh_db, machine, percentiles, timed
+from tracker.config import load_settings
+from tracker.db.engine import make_engine, session_scope
+from tracker.ingest.backfill import backfill_file
+from tracker.ingest.enrich import load_enricher
 
 SEARCHES = ("diffusion", "graph neural network", "quantum error correction", "language model")
 
@@ -60,15 +60,15 @@ def _update_file(corpus: Path, path: Path, count: int) -> Path:
                 picked.append(line.decode("utf-8"))
             if len(picked) >= count:
                 break
-    with path.open("w", encoding="utf-8") as out:
-        for line in picked:
-            rec = json.loads(line)
+    with path.open("w", encoding="utf-8") as fh_out:
+        for text_line in picked:
+            rec = json.loads(text_line)
             venue = rng.choice(venues)
             if rng.random() < 0.5:
                 rec["comments"] = f"Accepted to {venue}"
             else:
                 rec["journal-ref"] = f"{venue}, pp. 1-10"
-            out.write(json.dumps(rec) + "\n")
+            fh_out.write(json.dumps(rec) + "\n")
     return path
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-from collections.abc import Callable
 import random
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -105,7 +105,7 @@ def write_corpus(output: Path, n: int, seed: int = 42, source: Path = DEFAULT_SO
     output.parent.mkdir(parents=True, exist_ok=True)
     dumps = _dumps()
     is_gz = output.name.endswith(".gz")
-    out = gzip.open(output, "wb", compresslevel=1) if is_gz else output.open("wb")
+    out = gzip.open(output, "wb", compresslevel=1) if is_gz else output.open("wb")  # noqa: SIM115
     with out:
         chunk: list[bytes] = []
         for rec in make_records(pool, n, seed):

@@ -18,8 +18,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_backfill, bench_dashboard, bench_ingest, bench_queries  # noqa: E402
-from bench.common import OUT, machine  # noqa: E402
+from bench import bench_backfill, bench_dashboard, bench_ingest, bench_queries
+from bench.common import OUT, machine
 
 SMALL = 100_000
 FULL = 1_000_000

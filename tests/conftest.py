@@ -52,7 +52,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep, drop = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_pg = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        on_pg = callspec is not None and "postgresql" in list(callspec.params.values())
         is_pg = on_pg or item.get_closest_marker("postgres") is not None
         if (on_pg and item.get_closest_marker("sqlite_only")) or (opted_out and is_pg):
             drop.append(item)

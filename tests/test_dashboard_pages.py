@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
 from tests.dashboard_seed import seed_database
+from tests.pgserver import PostgresServer
 from tracker.db.engine import make_engine, session_scope
 from tracker.db.models import Meta, Paper, ReadingListItem, Topic
 
@@ -26,14 +27,35 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def db_url(seeded_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A private copy of the seeded database, exported as TRACKER_DATABASE_URL."""
-    path = tmp_path / "tracker.db"
-    shutil.copy(seeded_template, path)
-    url = f"sqlite:///{path}"
+@pytest.fixture(scope="session")
+def seeded_pg_template(pg_server: PostgresServer) -> str:
+    """A seeded PostgreSQL database built once; tests get copies made from it as a template."""
+    name = pg_server.new_database_name("dashboard_template")
+    seed_database(pg_server.create_database(name))
+    return name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(
+    request: pytest.FixtureRequest,
+    seeded_template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[str]:
+    """A private copy of the seeded database (both backends), exported as TRACKER_DATABASE_URL."""
+    if request.param == "sqlite":
+        path = tmp_path / "tracker.db"
+        shutil.copy(seeded_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        template = request.getfixturevalue("seeded_pg_template")
+        copy_name = server.new_database_name("dashboard")
+        url = server.create_database(copy_name, template=template)
     monkeypatch.setenv("TRACKER_DATABASE_URL", url)
     yield url
+    if request.param != "sqlite":
+        server.drop_database(copy_name)
 
 
 def open_page(page: str, **params: str | list[str]) -> AppTest:

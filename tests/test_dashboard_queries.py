@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, delete, inspect, select, text, update
@@ -22,11 +21,10 @@ from tracker.queries.trends import tier_mix, top_venues, topic_month_counts
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Iterator[Session]:
-    """A session on a freshly seeded dashboard database."""
-    url = f"sqlite:///{tmp_path / 'q.db'}"
-    seed_database(url)
-    engine = make_engine(url)
+def seeded(database_url: str) -> Iterator[Session]:
+    """A session on a freshly seeded dashboard database (SQLite and PostgreSQL)."""
+    seed_database(database_url)
+    engine = make_engine(database_url)
     with make_sessionmaker(engine)() as session:
         yield session
     engine.dispose()
@@ -50,6 +48,7 @@ def test_venue_labels() -> None:
     assert classify_venue_event("ICCV 2023 (accepted)", "CVPR 2024 (accepted)") == "moved"
 
 
+@pytest.mark.sqlite_only
 def test_search_uses_fts_and_follows_triggers(seeded: Session) -> None:
     assert has_fts(seeded)
     found = search_papers(seeded, PaperFilter(text="diffusion"))
@@ -73,6 +72,7 @@ def test_search_uses_fts_and_follows_triggers(seeded: Session) -> None:
     seeded.rollback()
 
 
+@pytest.mark.sqlite_only
 def test_search_falls_back_to_like_without_index(seeded: Session) -> None:
     fts_total = search_papers(seeded, PaperFilter(text="diffusion model")).total
     for name in ("papers_fts_ai", "papers_fts_ad", "papers_fts_au"):

@@ -66,8 +66,8 @@ def bulk_load_pragmas(conn: Connection) -> Iterator[Connection]:
         yield conn
     finally:
         conn.rollback()
-        for name, value in before.items():
-            conn.exec_driver_sql(f"PRAGMA {name}={value}")
+        for name, old in before.items():
+            conn.exec_driver_sql(f"PRAGMA {name}={old}")
         conn.commit()
 
 
@@ -90,7 +90,7 @@ def deferred_fts(session: Session) -> Iterator[None]:
     raw = conn.connection.driver_connection
     if raw is not None and not raw.in_transaction:
         conn.exec_driver_sql("BEGIN")  # the stdlib driver would run the DROP in autocommit
-    trigger_sql = conn.exec_driver_sql(
+    trigger_sql: str | None = conn.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (FTS_INSERT_TRIGGER,)
     ).scalar()
     if trigger_sql is None:
@@ -130,9 +130,6 @@ def insert_rows(
         return
     names = list(rows[0])
     verb = "INSERT OR IGNORE" if ignore else "INSERT"
-    sql = (
-        f"{verb} INTO {table.name} ({', '.join(names)}) "
-        f"VALUES ({', '.join('?' * len(names))})"
-    )
+    sql = f"{verb} INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     params = [tuple(_sqlite_value(row[name]) for name in names) for row in rows]
     session.connection().exec_driver_sql(sql, params)

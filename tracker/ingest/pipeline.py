@@ -57,7 +57,7 @@ class Parsed:
     def unpack(self) -> tuple[list[PaperRecord], list[VenueInfo]]:
         """The records and venues as objects again."""
         records = [
-            PaperRecord(*r[:11], [PaperVersion(n, c) for n, c in r[11]], r[12])
+            PaperRecord(*r[:11], [PaperVersion(n, c) for n, c in r[11]], r[12])  # type: ignore[call-arg]
             for r in self.records
         ]
         return records, [VenueInfo(*v) for v in self.venues]
