@@ -102,9 +102,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Settings pointing at the test database; arXiv delays made tiny for tests."""
-    return load_settings(
-        database_url=database_url, seeds_dir=SEEDS, arxiv_delay_seconds=0.01
-    )
+    return load_settings(database_url=database_url, seeds_dir=SEEDS, arxiv_delay_seconds=0.01)
 
 
 @pytest.fixture

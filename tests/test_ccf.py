@@ -34,7 +34,7 @@ def test_counts_equal_the_seed_readme(ccf_session: Session) -> None:
     assert set(expected) == {2019, 2022, 2026}
     for ec in ccf_counts(ccf_session):
         cells = [ec.counts.get((k, t), 0) for k in ("conference", "journal") for t in "ABC"]
-        assert cells + [ec.total] == expected[ec.edition], ec.edition
+        assert [*cells, ec.total] == expected[ec.edition], ec.edition
 
 
 def test_load_twice_changes_nothing(ccf_session: Session, ccf_catalog: CcfCatalog) -> None:
@@ -72,7 +72,9 @@ def test_renamed_venue_is_one_row_with_history(ccf_session: Session) -> None:
         assert [v.abbr for v in found] == [new]
         assert [found[0].tiers[y] for y in (2019, 2022, 2026)] == tiers
         venue_id = ccf_session.scalar(select(Venue.id).where(Venue.abbr == new))
-        abbrs = set(ccf_session.scalars(select(CcfRating.abbr).where(CcfRating.venue_id == venue_id)))
+        abbrs = set(
+            ccf_session.scalars(select(CcfRating.abbr).where(CcfRating.venue_id == venue_id))
+        )
         assert {old, new} <= abbrs
 
 
@@ -132,8 +134,9 @@ def test_bad_seed_loads_nothing(tmp_path: Path, settings, engine) -> None:  # ty
     path = seeds / "ccf" / "ccf-2019.csv"
     path.write_text(path.read_text(encoding="utf-8") + "2019,1,x,y,conference,Z,ABC,Name,,\n")
     result = CliRunner().invoke(
-        main, ["ccf", "load"], env={"TRACKER_DATABASE_URL": settings.database_url,
-                                    "TRACKER_SEEDS_DIR": str(seeds)}
+        main,
+        ["ccf", "load"],
+        env={"TRACKER_DATABASE_URL": settings.database_url, "TRACKER_SEEDS_DIR": str(seeds)},
     )
     assert result.exit_code != 0
     assert "ccf-2019.csv:614: tier 'Z'" in result.output

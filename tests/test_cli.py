@@ -8,7 +8,9 @@ from click.testing import CliRunner
 from tracker.cli import main
 
 
-def _walk(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+def _walk(
+    command: click.Command, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], click.Command]]:
     out = [(path, command)]
     if isinstance(command, click.Group):
         for name, sub in command.commands.items():
