@@ -10,6 +10,8 @@ For each N: build (once) an N-record corpus with make_corpus.py, then in this sa
    the CCF and topic tables loaded, in a child process whose peak RSS is measured;
 3. the same backfill again (nothing changed).
 
+The 1-minute load average before and after each N is printed with it: the machine is shared.
+
     python bench/bench_backfill.py -n 100000 -n 1000000
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sqlite3
 import subprocess
@@ -124,6 +127,7 @@ def _child(args: argparse.Namespace) -> None:
 def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> dict[str, Any]:
     """Baseline, first backfill and unchanged re-run at N records; prints and returns figures."""
     corpus = ensure_corpus(n, seed, out)
+    load_before = os.getloadavg()[0]
     base = run_baseline(corpus, out / f"baseline-{n}.db")
     db = out / f"backfill-{n}.db"
     first = run_child(corpus, db, True, workers, enrich)
@@ -144,6 +148,8 @@ def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> di
         "first": first["line"],
         "rerun": again["line"],
         "db": str(db),
+        "load_1min_before": load_before,
+        "load_1min_after": os.getloadavg()[0],
     }
     if not (first["ok"] and again["ok"] and again["unchanged"] == again["records"]):
         raise SystemExit(f"backfill did not finish cleanly: {first['line']} / {again['line']}")
@@ -152,7 +158,9 @@ def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> di
         f"pipeline {first['rate']:>7,.0f} rec/s ({first['seconds']:.1f} s)  "
         f"ratio {result['ratio_to_baseline']:.2f}  "
         f"re-run {again['seconds']:.1f} s = {result['rerun_fraction']:.1%} of first  "
-        f"peak RSS writer {result['rss_writer_mb']:.0f} MB, worker {result['rss_worker_mb']:.0f} MB"
+        f"peak RSS writer {result['rss_writer_mb']:.0f} MB, "
+        f"worker {result['rss_worker_mb']:.0f} MB  "
+        f"load {load_before:.1f} -> {result['load_1min_after']:.1f}"
     )
     print(f"    first:  {first['line']}\n    re-run: {again['line']}", flush=True)
     return result

@@ -92,14 +92,14 @@ def _render(page: Any, url: str, title: str) -> float:
     return elapsed
 
 
-def bench(n: int, repeat: int, out: Path, seed: int) -> dict[str, Any]:
+def bench(n: int, repeat: int, out: Path, seed: int, db: Path | None = None) -> dict[str, Any]:
     """Render every page once cold and ``repeat`` times warm at N papers; prints ms."""
     if not CHROMIUM.exists() or not (ROOT / "dashboard" / "app.py").exists():
         print("skipped: /usr/bin/chromium or dashboard/app.py is missing")
         return {"n": n, "skipped": True}
     from playwright.sync_api import sync_playwright
 
-    url = prepare(n, out, seed)
+    url = prepare(n, out, seed, db)
     results: dict[str, Any] = {"n": n, "pages": {}}
     with serve(url, out) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -128,9 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--db", type=Path, help="use this SQLite file (default: out/backfill-N.db)")
     args = parser.parse_args(argv)
     print("machine:", json.dumps(machine()))
-    result = bench(args.n, args.repeat, args.out, args.seed)
+    result = bench(args.n, args.repeat, args.out, args.seed, args.db)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"machine": machine(), **result}, indent=2))

@@ -1,8 +1,10 @@
 """Query latency (p50/p95) at N papers: reading list, search, venue changes, CCF directory.
 
-The database is the one ``bench_backfill.py`` left for N (``bench/out/backfill-N.db``) or a
-fresh backfill of the N-record corpus. A small "update" snapshot then gives 1% of the papers
-(at most 5,000) a journal-ref or comment, so the venue-changes query has events to read.
+The database is the one ``bench_backfill.py`` left for N (``bench/out/backfill-N.db``), the
+one ``--db`` names, or a fresh backfill of the N-record corpus; it is migrated to the newest
+revision first (so an older file gets the query indexes of migration 0005). A small "update"
+snapshot then gives 1% of the papers (at most 5,000) a journal-ref or comment, so the
+venue-changes query has events to read.
 
     python bench/bench_queries.py -n 1000000 --repeat 30
 """
@@ -24,15 +26,16 @@ from sqlalchemy import text
 from bench.common import OUT, ROOT, ensure_corpus, fresh_db, machine, percentiles, timed
 from tracker.config import load_settings
 from tracker.db.engine import make_engine, session_scope
+from tracker.db.migrate import upgrade_db
 from tracker.ingest.backfill import backfill_file
 from tracker.ingest.enrich import load_enricher
 
 SEARCHES = ("diffusion", "graph neural network", "quantum error correction", "language model")
 
 
-def prepare(n: int, out: Path, seed: int) -> str:
+def prepare(n: int, out: Path, seed: int, db: Path | None = None) -> str:
     """A database URL with N backfilled papers and some venue-change events."""
-    db = out / f"backfill-{n}.db"
+    db = db or out / f"backfill-{n}.db"
     corpus = ensure_corpus(n, seed, out)
     enricher = load_enricher(ROOT / "seeds")
     if not db.exists():
@@ -40,6 +43,7 @@ def prepare(n: int, out: Path, seed: int) -> str:
         backfill_file(engine, corpus, enricher)
     else:
         engine = make_engine(f"sqlite:///{db}")
+        upgrade_db(engine)
     with engine.connect() as conn:
         events = conn.exec_driver_sql("SELECT count(*) FROM paper_events").scalar()
     if not events:
@@ -72,12 +76,19 @@ def _update_file(corpus: Path, path: Path, count: int) -> Path:
     return path
 
 
-def queries(url: str) -> dict[str, Callable[[], Any]]:
-    """The timed queries, each a no-argument callable with its own session."""
+def queries(url: str, extra: bool = False) -> dict[str, Callable[[], Any]]:
+    """The timed queries, each a no-argument callable with its own session.
+
+    The issue's four (reading list build and read, search, venue changes, CCF directory);
+    ``extra`` adds what the dashboard pages also run (preview, filtered search, browsing,
+    arrivals, facets, trends).
+    """
     from tracker.queries.changes import venue_changes
-    from tracker.queries.common import latest_paper_month, month_of, pick_edition
+    from tracker.queries.common import latest_paper_month, month_of, paper_months, pick_edition
     from tracker.queries.directory import browse_ccf
+    from tracker.queries.facets import primary_categories, venue_names
     from tracker.queries.papers import PaperFilter, search_papers
+    from tracker.queries.trends import tier_mix, top_venues, topic_month_counts
     from tracker.readinglists.build import build_list, get_list_items
     from tracker.readinglists.definitions import DEFAULT_LIST, ensure_default_lists
 
@@ -86,6 +97,7 @@ def queries(url: str) -> dict[str, Callable[[], Any]]:
     with session_scope(engine) as session:
         ensure_default_lists(session)
         month = latest_paper_month(session) or "2026-01"
+        first = (paper_months(session, 12) or [month])[-1]
         edition = pick_edition(session, None) or 2026
         change_month = session.execute(text("SELECT max(occurred_at) FROM paper_events")).scalar()
     change_month = month_of(_as_datetime(change_month)) if change_month else month
@@ -104,9 +116,19 @@ def queries(url: str) -> dict[str, Callable[[], Any]]:
     def build(session: Any) -> Any:
         return build_list(session, DEFAULT_LIST, month, settings)
 
+    def preview(session: Any) -> Any:  # a list never built for the month: ranked on the fly
+        return get_list_items(session, "vision", month, settings=settings)
+
+    def trends(session: Any) -> Any:
+        return (
+            topic_month_counts(session, first, month),
+            tier_mix(session, first, month, edition),
+            top_venues(session, first, month, edition),
+        )
+
     with session_scope(engine) as session:
         build(session)  # the built list, read back by the dashboard
-    return {
+    core = {
         f"reading list: build {month}": with_session(build),
         f"reading list: read {month}": with_session(
             lambda s: get_list_items(s, DEFAULT_LIST, month, settings=settings)
@@ -119,6 +141,23 @@ def queries(url: str) -> dict[str, Callable[[], Any]]:
             lambda s: browse_ccf(s, edition)
         ),
     }
+    if not extra:
+        return core
+    return {
+        **core,
+        f"reading list: unbuilt preview {month}": with_session(preview),
+        "full-text search + status filter (page 1)": with_session(
+            lambda s: search_papers(
+                s, PaperFilter(text=SEARCHES[next(searches) % 4], statuses=("accepted",))
+            )
+        ),
+        "browse all papers (page 3)": with_session(lambda s: search_papers(s, PaperFilter(), 3)),
+        f"venue changes {month} (arrivals)": with_session(lambda s: venue_changes(s, month)),
+        "search facets (venues, categories)": with_session(
+            lambda s: (venue_names(s), primary_categories(s))
+        ),
+        f"trends {first}..{month}": with_session(trends),
+    }
 
 
 def _as_datetime(value: Any) -> Any:
@@ -127,15 +166,17 @@ def _as_datetime(value: Any) -> Any:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
-def bench(n: int, repeat: int, out: Path, seed: int) -> dict[str, Any]:
+def bench(
+    n: int, repeat: int, out: Path, seed: int, db: Path | None = None, extra: bool = False
+) -> dict[str, Any]:
     """Time every query ``repeat`` times at N papers; prints and returns p50/p95."""
-    url = prepare(n, out, seed)
+    url = prepare(n, out, seed, db)
     results: dict[str, Any] = {"n": n, "queries": {}}
-    for name, fn in queries(url).items():
+    for name, fn in queries(url, extra).items():
         fn()  # warm the page cache and the statement caches
         p50, p95 = percentiles(timed(fn, repeat))
         results["queries"][name] = {"p50_ms": p50, "p95_ms": p95}
-        print(f"N={n:>9,}  {name:<45} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms", flush=True)
+        print(f"N={n:>9,}  {name:<48} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms", flush=True)
     return results
 
 
@@ -149,9 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--db", type=Path, help="use this SQLite file (default: out/backfill-N.db)")
+    parser.add_argument(
+        "--core", action="store_true", help="only the issue's queries, not the dashboard extras"
+    )
     args = parser.parse_args(argv)
     print("machine:", json.dumps(machine()))
-    result = bench(args.n, args.repeat, args.out, args.seed)
+    result = bench(args.n, args.repeat, args.out, args.seed, args.db, extra=not args.core)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"machine": machine(), **result}, indent=2))

@@ -19,6 +19,7 @@ from tracker.config import Settings, load_settings
 from tracker.db.engine import make_engine, session_scope
 from tracker.db.models import Topic, TopicArea
 from tracker.queries import changes, common, directory, health, papers, trends
+from tracker.queries import facets as search_facets
 
 TTL = 60
 """Seconds a query result is reused: an ingest shows up within a minute."""
@@ -57,13 +58,19 @@ def schema_ready(url: str) -> bool:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def overview(url: str) -> dict[str, Any]:
-    """Paper count, months with papers (newest first) and loaded CCF editions."""
+    """Months with papers (newest first; empty when there are none) and loaded CCF editions.
+
+    No paper count here: counting a million rows costs more than a page may take.
+    """
     with read_session(url) as s:
-        return {
-            "papers": health.paper_count(s),
-            "months": common.paper_months(s),
-            "editions": common.ccf_editions(s),
-        }
+        return {"months": common.paper_months(s), "editions": common.ccf_editions(s)}
+
+
+@st.cache_data(ttl=TTL * 10, show_spinner=False)
+def paper_total(url: str) -> int:
+    """How many papers are stored (the ingestion page only)."""
+    with read_session(url) as s:
+        return health.paper_count(s)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -93,14 +100,28 @@ def search(url: str, flt: papers.PaperFilter, page: int, size: int) -> papers.Pa
 def facets(url: str) -> dict[str, list[str]]:
     """Venue names and primary categories present, for the search filters."""
     with read_session(url) as s:
-        return {"venues": papers.venue_names(s), "categories": papers.primary_categories(s)}
+        return {
+            "venues": search_facets.venue_names(s),
+            "categories": search_facets.primary_categories(s),
+        }
+
+
+ARRIVALS_SHOWN = 500
+"""At most this many "arrived" papers are listed (best tier first); the rest are counted."""
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def venue_changes(url: str, month: str, edition: int | None) -> list[changes.VenueChange]:
-    """Papers whose venue changed in a month."""
+    """Papers whose venue changed in a month (arrivals capped at :data:`ARRIVALS_SHOWN`)."""
     with read_session(url) as s:
-        return changes.venue_changes(s, month, edition)
+        return changes.venue_changes(s, month, edition, arrivals_limit=ARRIVALS_SHOWN)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def accepted_arrivals(url: str, month: str) -> int:
+    """Papers first submitted in the month that are already accepted."""
+    with read_session(url) as s:
+        return changes.accepted_arrivals(s, month)
 
 
 @st.cache_data(ttl=TTL * 10, show_spinner=False)
@@ -140,9 +161,13 @@ def venue(url: str, key: str, edition: int | None) -> directory.VenueDetail | No
         return directory.venue_detail(s, key, edition)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_data(ttl=TTL * 10, show_spinner=False)
 def trend_data(url: str, first: str, last: str, edition: int | None) -> dict[str, list[Any]]:
-    """Topic counts per month, tier mix and top venues between two months."""
+    """Topic counts per month, tier mix and top venues between two months.
+
+    Kept ten minutes: a year of a million papers takes about a second to count, and a new
+    day of papers barely moves a monthly chart.
+    """
     with read_session(url) as s:
         return {
             "topics": trends.topic_month_counts(s, first, last),

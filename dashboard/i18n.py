@@ -86,6 +86,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Newly accepted, newly published (journal_ref/DOI appeared), moved to another venue, "
         "and papers first submitted this month that were already accepted.",
     ),
+    "arrivals_capped": (
+        "只列出本月新提交即已录用的前 {shown} 篇（CCF 等级高者优先）；"
+        "本月新提交且已录用的共 {total} 篇。",
+        "Only the first {shown} papers that arrived already accepted are listed (best CCF tier "
+        "first); {total} papers first submitted this month are accepted.",
+    ),
     "ccf_changes": ("CCF 版本间的变化", "CCF changes between editions"),
     "from_edition": ("旧版本", "From edition"),
     "to_edition": ("新版本", "To edition"),

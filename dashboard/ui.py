@@ -99,7 +99,7 @@ def database() -> str | None:
     if not ready:
         st.warning(t("no_schema", url=_safe_url(url)))
         return None
-    if not data.overview(url)["papers"]:
+    if not data.overview(url)["months"]:
         show_empty()
         return None
     return url

@@ -17,8 +17,7 @@ def main() -> None:
     if not data.schema_ready(url):
         st.warning(t("no_schema", url=url.split("@")[-1]))
         return
-    info = data.overview(url)
-    st.caption(t("papers_in_db", n=f"{info['papers']:,}"))
+    st.caption(t("papers_in_db", n=f"{data.paper_total(url):,}"))
     when = data.next_run(config.schedule_cron, config.timezone)
     if when is None:
         st.warning(t("bad_cron", cron=config.schedule_cron))

@@ -105,7 +105,9 @@ def main() -> None:
         result = data.search(url, flt, page_no, PAGE_SIZE)
 
     st.caption(
-        t("results", n=f"{result.total:,}") + " · " + t("page_n", page=page_no, pages=result.pages)
+        t("results", n=f"{result.total:,}{'' if result.exact else '+'}")
+        + " · "
+        + t("page_n", page=page_no, pages=result.pages)
     )
     if not result.rows:
         st.info(t("nothing_found"))

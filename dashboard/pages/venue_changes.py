@@ -28,6 +28,9 @@ def paper_changes(url: str, months: list[str], edition: int | None) -> str:
     cols = st.columns(len(KINDS))
     for col, kind in zip(cols, KINDS, strict=True):
         col.metric(t(f"kind_{kind}"), int(counts.get(kind, 0)))
+    if int(counts.get("arrived", 0)) >= data.ARRIVALS_SHOWN:
+        total = data.accepted_arrivals(url, month)
+        st.caption(t("arrivals_capped", shown=data.ARRIVALS_SHOWN, total=f"{total:,}"))
     frame = pd.DataFrame(
         {
             t("arxiv"): [abs_url(r.arxiv_id) for r in rows],

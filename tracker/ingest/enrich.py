@@ -105,6 +105,31 @@ def _venue_info(result: Any) -> VenueInfo:
     )
 
 
+def _resolution_info(result: Any) -> VenueInfo:
+    """:func:`_venue_info` for a ``tracker.venues.Resolution``, read field by field (faster)."""
+    name, kind, key = result.venue, result.kind, result.venue_key
+    status = result.status or "none"
+    quiet = result.evidence is None and result.year is None and not kind and not key
+    if status == "none" and not name and quiet:
+        return NO_VENUE
+    return VenueInfo(
+        name=str(name) if name else None,
+        year=result.year,
+        kind=str(kind) if kind else None,
+        status=str(status),
+        evidence=result.evidence,
+        key=str(key) if key else None,
+    )
+
+
+def _resolution_type() -> type | None:
+    try:
+        from tracker.venues.resolve import Resolution
+    except ImportError:
+        return None
+    return Resolution
+
+
 class LibraryEnricher:
     """Calls the project's venue resolver and topic tagger (either may be absent)."""
 
@@ -113,6 +138,7 @@ class LibraryEnricher:
         self.tagger = tagger
         self.tags_topics = tagger is not None
         self.resolves_venues = resolver is not None
+        self._resolution = _resolution_type() if resolver is not None else None
 
     def tag_topics(self, record: PaperRecord) -> list[tuple[str, float]]:
         """Tag with the topic tagger."""
@@ -125,7 +151,10 @@ class LibraryEnricher:
         """Resolve with the venue resolver."""
         if self.resolver is None:
             return NO_VENUE
-        return _venue_info(self.resolver.resolve(record.comment, record.journal_ref, record.doi))
+        result = self.resolver.resolve(record.comment, record.journal_ref, record.doi)
+        if self._resolution is not None and type(result) is self._resolution:
+            return _resolution_info(result)
+        return _venue_info(result)
 
 
 def _as_pair(tag: Any) -> tuple[str, float]:

@@ -8,9 +8,12 @@ and falls back to ``record_from_kaggle`` for anything else.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -29,6 +32,10 @@ _MONTHS = {
 _DATE_RE = re.compile(r"[A-Z][a-z]{2}, (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d\d):(\d\d):(\d\d) GMT")
 
 
+Block = list[tuple[int, bytes]]
+"""(line number, line) pairs."""
+
+
 class SlowPath(Exception):
     """This line needs the generic parser."""
 
@@ -43,8 +50,10 @@ def line_key(line: bytes) -> tuple[str | None, int]:
     match = _ID_RE.search(line)
     if match is None:
         return None, value
-    arxiv_id, _version = split_arxiv_id(match.group(1).decode("utf-8", "replace"))
-    return arxiv_id, value
+    raw = match.group(1).decode("utf-8", "replace")
+    if "v" in raw or ":" in raw or raw != raw.strip():  # a version, a prefix or spaces
+        raw, _version = split_arxiv_id(raw)
+    return raw, value
 
 
 def _clean(text: Any) -> str | None:
@@ -139,3 +148,19 @@ def _fast(data: Any) -> PaperRecord:
         versions=versions,
         source="snapshot",
     )
+
+
+def read_blocks(path: Path, size: int) -> Iterator[Block]:
+    """Non-blank lines of a JSON-lines file (``.gz`` too) in blocks of ``size``."""
+    opener: Callable[..., Any] = gzip.open if path.suffix == ".gz" else open
+    block: Block = []
+    with opener(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.isspace() or not line:
+                continue
+            block.append((number, line))
+            if len(block) >= size:
+                yield block
+                block = []
+    if block:
+        yield block

@@ -4,17 +4,23 @@ For each block of lines the writer (this process) computes every line's id and h
 drops the lines whose hash equals the one stored with that paper: they were stored from this
 very line, so an unchanged re-run neither parses nor enriches them. The remaining lines go to
 worker processes, which parse them and compute topics and venue; the writer stores the results
-in order, one transaction per block, through the same ``save_records`` as every other ingest.
-At most ``2 * workers`` blocks are in flight, so memory does not grow with the file.
+in order, one transaction per block. At most ``2 * workers`` blocks are in flight, so memory
+does not grow with the file.
+
+On SQLite, a paper that is certainly new (its id is neither stored nor in another block in
+flight, nor twice in its block) comes back from the worker as ready-made insert rows
+(:mod:`tracker.ingest.rows`), so the writer only executes them. Every other record goes
+through the same ``save_records`` as every other ingest. Should a "new" paper collide anyway,
+the block is rolled back and stored again through ``save_records``.
 """
 
 from __future__ import annotations
 
-import gzip
+import gc
 import logging
 import multiprocessing
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -22,32 +28,40 @@ from typing import Any, cast
 
 import orjson
 from sqlalchemy import Connection, Engine, Table, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker.db import models
 from tracker.db.dialect import bulk_load_pragmas, chunks, deferred_fts
 from tracker.ingest.enrich import Enricher, PrecomputedEnricher, VenueInfo
-from tracker.ingest.lines import line_key, record_from_line
+from tracker.ingest.lines import Block, line_key, read_blocks, record_from_line
 from tracker.ingest.lock import DatabaseLock
+from tracker.ingest.rows import (
+    NewRows,
+    RowContext,
+    add_new_paper,
+    load_row_context,
+    save_new_rows,
+    sqlite_stamp,
+)
 from tracker.ingest.runner import Interrupted, RunSummary, StopCheck, _save_summary
-from tracker.ingest.upsert import save_records
+from tracker.ingest.upsert import SaveCounts, save_records, utcnow
 from tracker.records import PaperRecord, PaperVersion
 from tracker.sources.snapshot import ErrorHandler, SnapshotError
 
 log = logging.getLogger(__name__)
 
 PAPERS = cast(Table, models.Paper.__table__)
-Block = list[tuple[int, bytes]]
-"""(line number, line) pairs."""
 
 
 @dataclass
 class Parsed:
-    """A worker's answer for one block: records, their enrichment and the bad lines.
+    """A worker's answer for one block: new-paper rows, other records, enrichment, bad lines.
 
     Records and venues travel as plain tuples: pickling dataclasses costs about four times more.
     """
 
+    new: NewRows = field(default_factory=NewRows)
     records: list[tuple[Any, ...]] = field(default_factory=list)
     hashes: dict[str, int] = field(default_factory=dict)
     tags: list[list[tuple[str, float]]] = field(default_factory=list)
@@ -69,25 +83,21 @@ def _pack(r: PaperRecord) -> tuple[Any, ...]:
             r.latest_version, r.comment, r.journal_ref, r.doi, versions, r.source)  # fmt: skip
 
 
-def read_blocks(path: Path, size: int) -> Iterator[Block]:
-    """Non-blank lines of a JSON-lines file (``.gz`` too) in blocks of ``size``."""
-    opener: Callable[..., Any] = gzip.open if path.suffix == ".gz" else open
-    block: Block = []
-    with opener(path, "rb") as fh:
-        for number, line in enumerate(fh, start=1):
-            if line.isspace() or not line:
-                continue
-            block.append((number, line))
-            if len(block) >= size:
-                yield block
-                block = []
-    if block:
-        yield block
+def parse_block(
+    block: Block,
+    hashes: Mapping[int, int],
+    enrich: Enricher,
+    fresh: Mapping[int, str] | None = None,
+    context: RowContext | None = None,
+) -> Parsed:
+    """Parse and enrich a block (pure: runs in a worker process).
 
-
-def parse_block(block: Block, hashes: dict[int, int], enrich: Enricher) -> Parsed:
-    """Parse and enrich a block (pure: runs in a worker process)."""
+    ``fresh`` maps line numbers to the id the writer found neither stored nor in flight; a
+    record with that very id becomes insert rows (``context`` gives venue ids and topic slugs).
+    """
     out = Parsed()
+    now = sqlite_stamp(utcnow())
+    context = context or RowContext()
     for number, line in block:
         try:
             record = record_from_line(line)
@@ -96,6 +106,9 @@ def parse_block(block: Block, hashes: dict[int, int], enrich: Enricher) -> Parse
             continue
         except SnapshotError as exc:
             out.errors.append((number, str(exc)))
+            continue
+        if fresh and fresh.get(number) == record.arxiv_id:
+            add_new_paper(out.new, record, enrich, context, hashes[number], now)
             continue
         out.records.append(_pack(record))
         out.hashes[record.arxiv_id] = hashes[number]
@@ -108,18 +121,23 @@ def parse_block(block: Block, hashes: dict[int, int], enrich: Enricher) -> Parse
 
 
 class _Worker:
-    """The enricher a worker process inherited when it was forked."""
+    """The enricher and row context a worker process inherited when it was forked."""
 
     enrich: Enricher | None = None
+    context: RowContext | None = None
 
 
-def _init_worker(enrich: Enricher) -> None:
+def _init_worker(enrich: Enricher, context: RowContext) -> None:
     _Worker.enrich = enrich
+    _Worker.context = context
+    # Everything inherited (tagger trie, venue index) lives for the whole run: keep the
+    # cyclic garbage collector from scanning it again and again.
+    gc.freeze()
 
 
-def _work(block: Block, hashes: dict[int, int]) -> Parsed:
+def _work(block: Block, hashes: dict[int, int], fresh: dict[int, str]) -> Parsed:
     assert _Worker.enrich is not None
-    return parse_block(block, hashes, _Worker.enrich)
+    return parse_block(block, hashes, _Worker.enrich, fresh, _Worker.context)
 
 
 def _stored_hashes(conn: Connection, ids: list[str]) -> dict[str, int | None]:
@@ -130,19 +148,62 @@ def _stored_hashes(conn: Connection, ids: list[str]) -> dict[str, int | None]:
     return found
 
 
-def _changed_lines(conn: Connection, block: Block) -> tuple[Block, dict[int, int], int]:
-    """The lines whose hash differs from the stored one, their hashes, and how many were skipped."""
+@dataclass
+class _Todo:
+    """The lines of a block that need work, with what the writer knows about them."""
+
+    lines: Block
+    hashes: dict[int, int]
+    fresh: dict[int, str]
+    """Line number -> id, for ids neither stored, nor in flight, nor twice in the block."""
+    ids: list[str]
+    """Every id found in ``lines`` (counted as in flight until the block is stored)."""
+    skipped: int
+
+
+def _changed_lines(conn: Connection, block: Block, inflight: Counter[str] | None) -> _Todo:
+    """The lines whose hash differs from the stored one; ``inflight`` None: no fast path."""
     keys = {number: line_key(line) for number, line in block}
-    stored = _stored_hashes(conn, sorted({k for k, _ in keys.values() if k is not None}))
-    todo: Block = []
-    hashes: dict[int, int] = {}
+    block_ids = Counter(k for k, _ in keys.values() if k is not None)
+    stored = _stored_hashes(conn, sorted(block_ids))
+    todo = _Todo([], {}, {}, [], 0)
     for number, line in block:
         arxiv_id, value = keys[number]
         if arxiv_id is not None and stored.get(arxiv_id) == value:
             continue
-        todo.append((number, line))
-        hashes[number] = value
-    return todo, hashes, len(block) - len(todo)
+        todo.lines.append((number, line))
+        todo.hashes[number] = value
+        if arxiv_id is None:
+            continue
+        todo.ids.append(arxiv_id)
+        if (
+            inflight is not None
+            and arxiv_id not in stored
+            and block_ids[arxiv_id] == 1
+            and not inflight[arxiv_id]
+        ):
+            todo.fresh[number] = arxiv_id
+    todo.skipped = len(block) - len(todo.lines)
+    return todo
+
+
+def _store_block(
+    session: Session, parsed: Parsed, enrich: Enricher, run_id: int | None
+) -> SaveCounts:
+    """Write one block (no commit); raises ``IntegrityError`` if a "new" paper exists."""
+    counts = SaveCounts()
+    with deferred_fts(session):
+        if parsed.records:
+            records, venues = parsed.unpack()
+            counts = save_records(
+                session,
+                records,
+                PrecomputedEnricher(enrich, records, parsed.tags, venues),
+                run_id,
+                hashes=parsed.hashes,
+            )
+        counts.new += save_new_rows(session, parsed.new)
+    return counts
 
 
 def save_json_lines(
@@ -159,34 +220,43 @@ def save_json_lines(
     on_error: ErrorHandler | None = None,
 ) -> None:
     """Store a JSON-lines snapshot; ``workers`` > 0 parses and enriches in that many processes."""
+    fast = engine.dialect.name == "sqlite"
+    context = load_row_context(engine) if fast else RowContext()
+    inflight: Counter[str] | None = Counter() if fast else None
+    gc.freeze()  # long-lived objects: not scanned by every collection, not copied by the forks
     pool = None
     if workers > 0:
         pool = multiprocessing.get_context("fork").Pool(
-            workers, initializer=_init_worker, initargs=(enrich,)
+            workers, initializer=_init_worker, initargs=(enrich, context)
         )
-    pending: deque[tuple[int, int, AsyncResult[Parsed] | Parsed]] = deque()
+    pending: deque[tuple[int, _Todo, AsyncResult[Parsed] | Parsed]] = deque()
     try:
         with engine.connect() as conn, bulk_load_pragmas(conn):
 
-            def store(size: int, skipped: int, parsed: Parsed) -> None:
-                for number, reason in parsed.errors:
-                    summary.errors += 1
-                    if on_error is not None:
-                        on_error(number, reason)
-                records, venues = parsed.unpack()
+            def store(size: int, todo: _Todo, parsed: Parsed) -> None:
                 with Session(bind=conn) as session:
-                    with deferred_fts(session):
-                        counts = save_records(
-                            session,
-                            records,
-                            PrecomputedEnricher(enrich, records, parsed.tags, venues),
-                            summary.run_id,
-                            hashes=parsed.hashes,
-                        )
-                    counts.unchanged += skipped
+                    try:
+                        counts = _store_block(session, parsed, enrich, summary.run_id)
+                    except IntegrityError:
+                        log.info("a new paper of the block was stored meanwhile: slow path")
+                        session.rollback()
+                        parsed = parse_block(todo.lines, todo.hashes, enrich)
+                        counts = _store_block(session, parsed, enrich, summary.run_id)
+                    counts.unchanged += todo.skipped
                     summary.counts.add(counts)
+                    summary.errors += len(parsed.errors)
                     _save_summary(session, summary)
                     session.commit()
+                for number, reason in parsed.errors:
+                    if on_error is not None:
+                        on_error(number, reason)
+                if inflight is not None:
+                    for arxiv_id in todo.ids:  # drop the ids at zero: memory stays flat
+                        left = inflight[arxiv_id] - 1
+                        if left:
+                            inflight[arxiv_id] = left
+                        else:
+                            del inflight[arxiv_id]
                 if lock is not None:
                     lock.refresh()
                 if on_batch is not None:
@@ -194,23 +264,27 @@ def save_json_lines(
 
             def drain(keep: int) -> None:
                 while len(pending) > keep:
-                    size, skipped, result = pending.popleft()
-                    parsed = result if isinstance(result, Parsed) else result.get()
-                    store(size, skipped, parsed)
+                    size, todo, result = pending.popleft()
+                    store(size, todo, result if isinstance(result, Parsed) else result.get())
 
             for block in read_blocks(path, batch_size):
                 if should_stop is not None and should_stop():
                     raise Interrupted("stop requested")
                 summary.fetched += len(block)
-                todo, hashes, skipped = _changed_lines(conn, block)
+                todo = _changed_lines(conn, block, inflight)
                 conn.commit()  # end the read transaction so the writer's commits stay cheap
+                if inflight is not None:
+                    inflight.update(todo.ids)
                 if pool is None:
-                    pending.append((len(block), skipped, parse_block(todo, hashes, enrich)))
+                    parsed = parse_block(todo.lines, todo.hashes, enrich, todo.fresh, context)
+                    pending.append((len(block), todo, parsed))
                 else:
-                    pending.append((len(block), skipped, pool.apply_async(_work, (todo, hashes))))
+                    args = (todo.lines, todo.hashes, todo.fresh)
+                    pending.append((len(block), todo, pool.apply_async(_work, args)))
                 drain(2 * workers)
             drain(0)
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
+        gc.unfreeze()

@@ -6,11 +6,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.ccf.query import CcfChange, ccf_changes
+from tracker.db.dialect import chunks
 from tracker.db.models import Paper, PaperEvent, Venue
 from tracker.queries.common import month_bounds, tier_table
 
@@ -59,58 +61,97 @@ def classify_venue_event(old: str | None, new: str | None) -> str:
     return "changed"
 
 
-def venue_changes(session: Session, month: str, edition: int | None = None) -> list[VenueChange]:
-    """Papers newly accepted, newly published or moved to another venue during ``month``."""
+def _arrival_conditions(start: datetime, end: datetime) -> list[Any]:
+    return [
+        Paper.published >= start,
+        Paper.published < end,
+        # coalesce: SQLite would otherwise walk ix_papers_venue_status (every accepted paper
+        # ever); this way it scans the month on ix_papers_published_facts, index only.
+        func.coalesce(Paper.venue_status, "none").in_(("accepted", "published")),
+    ]
+
+
+def accepted_arrivals(session: Session, month: str) -> int:
+    """How many papers first submitted in ``month`` are already accepted (index only)."""
+    start, end = month_bounds(month)
+    stmt = select(func.count()).select_from(Paper).where(*_arrival_conditions(start, end))
+    return session.scalar(stmt) or 0
+
+
+def venue_changes(
+    session: Session, month: str, edition: int | None = None, arrivals_limit: int | None = None
+) -> list[VenueChange]:
+    """Papers newly accepted, newly published or moved to another venue during ``month``.
+
+    ``arrivals_limit`` keeps only that many "arrived" papers (best CCF tier first): a month
+    of a million-paper database has thousands, and only the kept ones' rows are read.
+    """
     start, end = month_bounds(month)
     tiers = tier_table(edition)
     in_month = (PaperEvent.occurred_at >= start) & (PaperEvent.occurred_at < end)
     stmt = (
-        select(PaperEvent, Paper.title, Paper.venue_name, tiers.c.tier)
+        select(
+            PaperEvent.arxiv_id,
+            PaperEvent.field,
+            PaperEvent.old_value,
+            PaperEvent.new_value,
+            PaperEvent.occurred_at,
+            Paper.title,
+            Paper.venue_name,
+            tiers.c.tier,
+        )
         .join(Paper, Paper.arxiv_id == PaperEvent.arxiv_id)
         .outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
         .where(in_month, PaperEvent.field.in_(("venue", "journal_ref", "doi")))
         .order_by(PaperEvent.occurred_at, PaperEvent.id)
     )
+    # One row per paper, the latest event; a venue event wins over a journal_ref/DOI one.
+    # Winners are picked from the raw rows first, so only they are classified and built.
+    winners: dict[str, Any] = {}
+    for row in session.execute(stmt):
+        if row.field != "venue" and (row.old_value or not row.new_value):
+            continue  # a journal_ref/DOI that changed rather than appeared
+        if (
+            row.field == "venue"
+            or winners.get(row.arxiv_id) is None
+            or (winners[row.arxiv_id].field != "venue")
+        ):
+            winners[row.arxiv_id] = row
     best: dict[str, VenueChange] = {}
-    from_venue_event: dict[str, bool] = {}
-    for event, title, venue_name, tier in session.execute(stmt):
-        if event.field == "venue":
-            kind = classify_venue_event(event.old_value, event.new_value)
-            before, after = event.old_value or "", event.new_value or ""
-        elif not event.old_value and event.new_value:
-            kind = "published"
-            before, after = "", f"{event.field}: {event.new_value}"
+    for arxiv_id, row in winners.items():
+        if row.field == "venue":
+            kind = classify_venue_event(row.old_value, row.new_value)
+            before, after = row.old_value or "", row.new_value or ""
         else:
-            continue
-        change = VenueChange(
-            event.arxiv_id, title, kind, before, after, event.occurred_at, venue_name, tier
+            kind, before, after = "published", "", f"{row.field}: {row.new_value}"
+        best[arxiv_id] = VenueChange(
+            arxiv_id, row.title, kind, before, after, row.occurred_at, row.venue_name, row.tier
         )
-        # One row per paper, the latest event; a venue event wins over a journal_ref/DOI one.
-        if event.field == "venue" or not from_venue_event.get(event.arxiv_id, False):
-            best[event.arxiv_id] = change
-            from_venue_event[event.arxiv_id] = event.field == "venue"
-    arrived = (
-        select(
-            Paper.arxiv_id,
-            Paper.title,
-            Paper.venue_name,
-            Paper.venue_year,
-            Paper.venue_status,
-            Paper.published,
-            tiers.c.tier,
-        )
+    ranked = (
+        select(Paper.arxiv_id)
         .outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
-        .where(
-            Paper.published >= start,
-            Paper.published < end,
-            Paper.venue_status.in_(("accepted", "published")),
-        )
+        .where(*_arrival_conditions(start, end))
+        .order_by(func.coalesce(tiers.c.tier, "Z"), Paper.arxiv_id)
     )
-    for arxiv_id, title, name, year, status, published, tier in session.execute(arrived):
-        if arxiv_id in best:
-            continue
-        label = f"{name or '?'}{f' {year}' if year else ''} ({status})"
-        best[arxiv_id] = VenueChange(arxiv_id, title, "arrived", "", label, published, name, tier)
+    if arrivals_limit is not None:
+        ranked = ranked.limit(arrivals_limit + len(best))
+    wanted = [a for a in session.scalars(ranked) if a not in best][:arrivals_limit]
+    details = select(
+        Paper.arxiv_id,
+        Paper.title,
+        Paper.venue_name,
+        Paper.venue_year,
+        Paper.venue_status,
+        Paper.published,
+        tiers.c.tier,
+    ).outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
+    for part in chunks(wanted):
+        rows = session.execute(details.where(Paper.arxiv_id.in_(part)))
+        for arxiv_id, title, name, year, status, published, tier in rows:
+            label = f"{name or '?'}{f' {year}' if year else ''} ({status})"
+            best[arxiv_id] = VenueChange(
+                arxiv_id, title, "arrived", "", label, published, name, tier
+            )
     return sorted(
         best.values(), key=lambda c: (_KIND_ORDER.get(c.kind, 9), c.tier or "Z", c.arxiv_id)
     )

@@ -3,6 +3,13 @@
 On SQLite the text goes through the ``papers_fts`` FTS5 index (migration 0002) when it exists,
 on PostgreSQL through the ``tsvector`` GIN index (migration 0003); an SQLite database without
 the index falls back to ``LIKE``.
+
+Built for a million papers: matches are counted only up to :data:`COUNT_CAP` (the page says
+"1,000+"), a result set of at most that many is sorted newest first, and a larger text result
+is listed in storage order (newest stored first, driven by the FTS index, so a page costs the
+same whatever the number of matches). The last word is a prefix only when it is not already a
+common whole word, because expanding a common prefix (``model*``) merges every matching term's
+postings.
 """
 
 from __future__ import annotations
@@ -13,8 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal_column, or_, select, text
+from sqlalchemy import and_, column, exists, func, literal_column, or_, select, table, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Join
 
 from tracker.db.dialect import dialect_name
 from tracker.db.models import Paper, PaperTopic
@@ -22,6 +31,29 @@ from tracker.db.postgres import is_postgresql, paper_search_condition
 from tracker.queries.common import tier_table
 
 MAX_PAGE_SIZE = 200
+COUNT_CAP = 1000
+"""Matches are counted up to this many; beyond it the total is shown as "1,000+"."""
+PREFIX_MAX_DOCS = 5000
+"""The last word stays a whole word when it already occurs in this many papers."""
+_FTS = table("papers_fts", column("rowid"))
+_PAPER_ROWID: Any = literal_column("papers.rowid")
+
+
+class _FtsFirstJoin(Join):
+    """``papers_fts CROSS JOIN papers``: SQLite keeps the FTS5 table as the outer loop.
+
+    Left to itself the planner may walk a papers index (venue_status, published) and probe
+    the FTS5 table once per row, which re-runs the MATCH every time (a minute at 1M papers).
+    """
+
+    inherit_cache = True
+
+
+@compiles(_FtsFirstJoin, "sqlite")
+def _compile_fts_first(element: _FtsFirstJoin, compiler: Any, **kw: Any) -> str:
+    return str(compiler.visit_join(element, **kw)).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
 _WORD_RE = re.compile(r"\w[\w.\-+']*", re.UNICODE)
 
 
@@ -65,12 +97,14 @@ class PaperRow:
 
 @dataclass(frozen=True)
 class PaperPage:
-    """One page of results and how many match in all."""
+    """One page of results and how many match in all (up to :data:`COUNT_CAP`)."""
 
     total: int
     page: int
     page_size: int
     rows: list[PaperRow] = field(default_factory=list)
+    exact: bool = True
+    """False when more than ``total`` papers match (counting stopped at the cap)."""
 
     @property
     def pages(self) -> int:
@@ -78,14 +112,27 @@ class PaperPage:
         return max(1, -(-self.total // self.page_size))
 
 
-def fts_query(user_text: str) -> str:
+def fts_query(user_text: str, prefix: bool = True) -> str:
     """Turn free text into a safe FTS5 query: every word must occur; the last may be a prefix."""
     words = _WORD_RE.findall(user_text)
     if not words:
         return ""
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    quoted[-1] += "*"
+    if prefix:
+        quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def _prefix_is_cheap(session: Session, user_text: str) -> bool:
+    """True unless the last word is a whole word in :data:`PREFIX_MAX_DOCS` papers or more."""
+    words = _WORD_RE.findall(user_text)
+    if not words:
+        return False
+    counted = session.scalar(
+        text("SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH :q LIMIT :n)"),
+        {"q": fts_query(words[-1], prefix=False), "n": PREFIX_MAX_DOCS},
+    )
+    return int(counted or 0) < PREFIX_MAX_DOCS
 
 
 def has_fts(session: Session) -> bool:
@@ -101,16 +148,6 @@ def has_fts(session: Session) -> bool:
 def _text_condition(session: Session, user_text: str) -> Any:
     if is_postgresql(session):
         return paper_search_condition(user_text)
-    if has_fts(session):
-        query = fts_query(user_text)
-        if not query:
-            return None
-        matches: Any = (
-            select(literal_column("rowid"))
-            .select_from(text("papers_fts"))
-            .where(text("papers_fts MATCH :fts_query").bindparams(fts_query=query))
-        )
-        return literal_column("papers.rowid").in_(matches)
     words = _WORD_RE.findall(user_text)
     conds = [
         or_(
@@ -123,9 +160,17 @@ def _text_condition(session: Session, user_text: str) -> Any:
     return and_(*conds) if conds else None
 
 
-def _conditions(session: Session, flt: PaperFilter, tiers: Any) -> list[Any]:
+def _fts_match(session: Session, flt: PaperFilter) -> Any | None:
+    """The FTS5 ``MATCH`` condition when the search has text and the SQLite index exists."""
+    if not flt.text.strip() or not has_fts(session):
+        return None
+    query = fts_query(flt.text, prefix=_prefix_is_cheap(session, flt.text))
+    return text("papers_fts MATCH :fts_query").bindparams(fts_query=query) if query else None
+
+
+def _conditions(session: Session, flt: PaperFilter, tiers: Any, fts: bool) -> list[Any]:
     conds: list[Any] = []
-    if flt.text.strip():
+    if flt.text.strip() and not fts:
         cond = _text_condition(session, flt.text)
         if cond is not None:
             conds.append(cond)
@@ -155,25 +200,56 @@ def _conditions(session: Session, flt: PaperFilter, tiers: Any) -> list[Any]:
 def search_papers(
     session: Session, flt: PaperFilter, page: int = 1, page_size: int = 25
 ) -> PaperPage:
-    """Papers matching the filter, newest first; ``page`` counts from 1."""
+    """Papers matching the filter, newest first; ``page`` counts from 1.
+
+    At most :data:`COUNT_CAP` matches are counted. When more match, the FTS5 path lists them
+    newest stored first (``papers.rowid``), which the index yields without sorting.
+    """
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
     tiers = tier_table(flt.edition)
-    conds = _conditions(session, flt, tiers)
-    base = select(Paper.arxiv_id).outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
-    total = session.scalar(select(func.count()).select_from(base.where(*conds).subquery())) or 0
-    stmt = (
-        select(Paper, tiers.c.tier)
-        .outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
-        .where(*conds)
-        .order_by(Paper.published.desc(), Paper.arxiv_id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+    match = _fts_match(session, flt)
+    conds = _conditions(session, flt, tiers, fts=match is not None)
+    filters = bool(conds)
+    if match is not None:
+        conds.append(match)
+
+    def base(*columns: Any) -> Any:
+        stmt = select(*columns)
+        if match is not None:  # FTS5 drives the join: matches come out incrementally
+            stmt = stmt.select_from(
+                _FtsFirstJoin(_FTS, Paper.__table__, _FTS.c.rowid == _PAPER_ROWID)
+            )
+        if flt.tiers:
+            stmt = stmt.outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
+        return stmt.where(*conds)
+
+    # Text alone is counted on the FTS index without reading a single papers row.
+    counting = select(_FTS.c.rowid).where(match) if match is not None and not filters else None
+    if counting is None:
+        counting = base(Paper.arxiv_id)
+    counted = session.scalar(
+        select(func.count()).select_from(counting.limit(COUNT_CAP + 1).subquery())
     )
-    found = session.execute(stmt).all()
-    topics = paper_topics(session, [p.arxiv_id for p, _ in found])
-    rows = [paper_row(p, tier, topics.get(p.arxiv_id, ())) for p, tier in found]
-    return PaperPage(total=total, page=page, page_size=page_size, rows=rows)
+    exact = int(counted or 0) <= COUNT_CAP
+    total = min(int(counted or 0), COUNT_CAP)
+    order: list[Any] = [Paper.published.desc(), Paper.arxiv_id.desc()]
+    if match is not None and not exact:
+        order = [_FTS.c.rowid.desc()]
+    listed = base(Paper.arxiv_id).order_by(*order)
+    ids = list(session.scalars(listed.limit(page_size).offset((page - 1) * page_size)))
+    # Only the page's ids were sorted; now read their full rows (abstracts included).
+    by_id: dict[str, tuple[Paper, str | None]] = {}
+    if ids:
+        stmt = (
+            select(Paper, tiers.c.tier)
+            .outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
+            .where(Paper.arxiv_id.in_(ids))
+        )
+        by_id = {p.arxiv_id: (p, tier) for p, tier in session.execute(stmt)}
+    topics = paper_topics(session, ids)
+    rows = [paper_row(by_id[a][0], by_id[a][1], topics.get(a, ())) for a in ids if a in by_id]
+    return PaperPage(total=total, page=page, page_size=page_size, rows=rows, exact=exact)
 
 
 def paper_row(p: Paper, tier: str | None, topics: tuple[str, ...] = ()) -> PaperRow:
@@ -207,27 +283,3 @@ def paper_topics(session: Session, ids: list[str]) -> dict[str, tuple[str, ...]]
     for arxiv_id, topic in session.execute(stmt):
         out[arxiv_id].append(topic)
     return {k: tuple(v) for k, v in out.items()}
-
-
-def venue_names(session: Session, limit: int = 300) -> list[str]:
-    """Resolved venue names that papers carry, most papers first."""
-    stmt = (
-        select(Paper.venue_name)
-        .where(Paper.venue_name.is_not(None))
-        .group_by(Paper.venue_name)
-        .order_by(func.count().desc(), Paper.venue_name)
-        .limit(limit)
-    )
-    return [name for name in session.scalars(stmt) if name]
-
-
-def primary_categories(session: Session, limit: int = 200) -> list[str]:
-    """Primary arXiv categories present, most papers first."""
-    stmt = (
-        select(Paper.primary_category)
-        .where(Paper.primary_category != "")
-        .group_by(Paper.primary_category)
-        .order_by(func.count().desc())
-        .limit(limit)
-    )
-    return list(session.scalars(stmt))

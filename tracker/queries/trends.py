@@ -16,6 +16,12 @@ from tracker.queries.common import month_bounds, tier_table
 ACCEPTED = ("accepted", "published")
 
 
+def _accepted(column: Any) -> Any:
+    """``column IN ACCEPTED`` written so SQLite scans the period on ix_papers_published_facts
+    (index only) rather than walking ix_papers_venue_status over every accepted paper ever."""
+    return func.coalesce(column, "none").in_(ACCEPTED)
+
+
 @dataclass(frozen=True)
 class MonthCount:
     """How many papers one group (a topic, a tier) has in one month."""
@@ -38,7 +44,9 @@ def month_expr(session: Session, column: Any) -> Any:
     """SQL for the ``YYYY-MM`` month of a datetime column on this backend."""
     if dialect_name(session) == "postgresql":
         return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+    # SQLAlchemy stores SQLite datetimes as "YYYY-MM-DD HH:MM:SS.ffffff" text; cutting the
+    # first 7 characters is cheaper than strftime's parse on 400k rows.
+    return func.substr(column, 1, 7)
 
 
 def month_range(first: str, last: str) -> tuple[datetime, datetime]:
@@ -69,7 +77,7 @@ def tier_mix(session: Session, first: str, last: str, edition: int | None) -> li
     stmt = (
         select(month, tier, func.count())
         .outerjoin(tiers, tiers.c.venue_id == Paper.venue_id)
-        .where(Paper.published >= start, Paper.published < end, Paper.venue_status.in_(ACCEPTED))
+        .where(Paper.published >= start, Paper.published < end, _accepted(Paper.venue_status))
         .group_by(month, tier)
         .order_by(month, tier)
     )
@@ -88,7 +96,7 @@ def top_venues(
         .where(
             Paper.published >= start,
             Paper.published < end,
-            Paper.venue_status.in_(ACCEPTED),
+            _accepted(Paper.venue_status),
             Paper.venue_name.is_not(None),
         )
         .group_by(Paper.venue_name)

@@ -23,9 +23,7 @@ _TOKEN_RE = re.compile(r"[a-z0-9]+")
 # Tokenizing text: ASCII bytes with every byte but a-z/0-9 (A-Z lower-cased) turned into a
 # space, then split; same tokens as _TOKEN_RE on the lower-cased text, several times faster.
 _ALNUM = b"abcdefghijklmnopqrstuvwxyz0123456789"
-_BYTE_TABLE = bytes(
-    c + 32 if 65 <= c <= 90 else c if c in _ALNUM else 32 for c in range(256)
-)
+_BYTE_TABLE = bytes(c + 32 if 65 <= c <= 90 else c if c in _ALNUM else 32 for c in range(256))
 
 Tag = tuple[str, float]
 _Node = tuple[dict[str, Any], list[int]]  # (children by trie key, ids of phrases ending here)

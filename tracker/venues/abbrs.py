@@ -7,6 +7,7 @@ from tracker.venues.patterns import (
     ABBR_YEAR_RE,
     ACCEPT,
     FILLER,
+    MONTHS,
     NUMBER_RE,
     ORDINAL_RE,
     PUBLISHED,
@@ -60,9 +61,33 @@ def adjacent_year(tokens: list[Token], text: str, last: int,
         year = parse_year(tok.low, prev_char(text, tok))
         if year is not None:
             return year, j
+        if j == last + 1 and _spaced_short_year(tokens, text, j):
+            return 2000 + int(tok.low), j  # "USENIX Security 25", "ICLR 26"
         if tok.low not in TRACK_WORDS:
             return None
     return None
+
+
+# Words after a number that make it a count or a date, not a year ("CVPR 25 pages").
+_NOT_YEAR_AFTER = MONTHS | frozenset(
+    """
+pages page pp figures figure figs fig tables table min minutes th to and
+""".split()  # noqa: SIM905
+)
+
+
+def _spaced_short_year(tokens: list[Token], text: str, j: int) -> bool:
+    """A bare two-digit year 10-29 written after a space, not followed by a unit or a number."""
+    low = tokens[j].low
+    if len(low) != 2 or not low.isdigit() or not 10 <= int(low) <= 29:
+        return False
+    if prev_char(text, tokens[j]) != " ":
+        return False
+    after = text[tokens[j].end : tokens[j].end + 1]
+    if after in ("-", "/", ".", ":") and text[tokens[j].end + 1 : tokens[j].end + 2].isdigit():
+        return False  # "25-28", "25.5", "25/10"
+    nxt = tokens[j + 1].low if j + 1 < len(tokens) else ""
+    return not nxt.isdigit() and nxt not in _NOT_YEAR_AFTER
 
 
 def year_before(tokens: list[Token], first: int, clause: list[int]) -> int | None:

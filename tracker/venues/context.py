@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tracker.venues.index import VenueIndex
 from tracker.venues.mentions import Mention
 from tracker.venues.patterns import (
@@ -17,6 +19,7 @@ from tracker.venues.patterns import (
     REJECT,
     SUBMIT,
     TRACK_WORDS,
+    URL_RE,
     WORKSHOP,
     YEAR4_RE,
     Token,
@@ -92,15 +95,50 @@ def unknown_acronym_then_year(index: VenueIndex, tokens: list[Token], text: str,
     return k + 1 >= len(tokens) or tokens[k + 1].low not in ("track", "paper", "papers")
 
 
-def acronym_at(index: VenueIndex, tokens: list[Token], text: str, m: Mention) -> bool:
-    """'UncertaiNLP at EMNLP 2025', 'BLP at AACL': an unknown event held at the venue."""
+def acronym_at(index: VenueIndex, tokens: list[Token], text: str, m: Mention,
+               clause: list[int]) -> bool:  # fmt: skip
+    """'UncertaiNLP at EMNLP 2025', 'Foundations of Reasoning (FoRLM) at NeurIPS', 'GenSign
+    (https://...) at CVPR', 'Socially Responsible Foundation Models at NeurIPS': an unknown
+    event held at the venue."""
     j = m.first - 1
     if j < 1 or tokens[j].low not in ("at", "in", "with"):
         return False
     k = j - 1
     if parse_year(tokens[k].low, text[tokens[k].start - 1] if tokens[k].start else "") and k:
         k -= 1
-    return acronym_like(index, tokens[k]) and not text[tokens[k].end : tokens[j].start].strip()
+    if not _GAP_RE.match(URL_RE.sub("", text[tokens[k].end : tokens[j].start])):
+        return False
+    return acronym_like(index, tokens[k]) or (
+        tokens[j].low == "at" and _title_before(tokens, k, clause) >= 3
+    )
+
+
+_GAP_RE = re.compile(r"^[\s()\[\]]*$")
+# Capitalised words that describe the paper or its track, not an event's title.
+_NOT_TITLE = ACCEPT | SUBMIT | REJECT | PRIOR | TRACK_WORDS | frozenset(
+    """
+award awards best nominated nominee finalist honorable mention talk talks session invited
+full regular contributed presentation datasets dataset benchmarks benchmark camera-ready ready
+version final
+""".split()  # noqa: SIM905
+)
+
+
+def _title_before(tokens: list[Token], k: int, clause: list[int]) -> int:
+    """How many capitalised words form a title ending at token ``k`` ("Trustworthy
+    Foundation Models"), 0 when a word there names the paper's status or track."""
+    caps = 0
+    cid = clause[k]
+    while k >= 0 and clause[k] == cid:
+        tok = tokens[k]
+        if tok.low in _NOT_TITLE:
+            return 0
+        if tok.text[:1].isupper() and tok.text.isalpha():
+            caps += tok.low not in FILLER
+        elif tok.low not in FILLER or tok.low in ("the", "a", "an", "at", "to", "by"):
+            break  # "Spotlight at Trustworthy Foundation Models at ...": the title ends
+        k -= 1
+    return caps
 
 
 def _clause_tokens(clause: list[int], cid: int) -> range:

@@ -78,6 +78,39 @@ class VenueIndex:
     """The same for risky abbreviations, which also need a cue word."""
     phrase_pairs: dict[tuple[str, str], list[tuple[list[str], str]]] = field(default_factory=dict)
     """Names by their first two words, longest first: (words, venue key)."""
+    retired: dict[str, tuple[frozenset[str], int]] = field(default_factory=dict)
+    """Conference abbreviations CCF replaced by a new name (ITS -> ISS): venue key ->
+    (letters of the old abbreviations, last edition listing them). Read only for years up to
+    that edition: "ITS 2025" is another conference."""
+
+
+def _letters(abbr: str) -> str:
+    return "".join(c for c in abbr.lower() if c.isalnum())
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def _retired(catalog: CcfCatalog, seeds: VenueSeeds) -> dict[str, tuple[frozenset[str], int]]:
+    """Renamed conference abbreviations; a spelling variant (INTERSPEECH, HotI, EG) is not one."""
+    curated = {(a.venue_key, _letters(a.alias)) for a in seeds.aliases if a.alias_type == "abbr"}
+    out: dict[str, tuple[frozenset[str], int]] = {}
+    for cv in catalog.venues:
+        if cv.kind != "conference" or not cv.listings:
+            continue
+        newest = max(cv.listings, key=lambda x: x.edition)
+        new = _letters(newest.abbr or "")
+        gone: dict[str, int] = {}
+        for x in cv.listings:
+            a = _letters(x.abbr or "")
+            if (a and new and not _subsequence(a, new) and not _subsequence(new, a)
+                    and (cv.key, a) not in curated):  # fmt: skip
+                gone[a] = max(gone.get(a, 0), x.edition)
+        if gone:
+            out[cv.key] = (frozenset(gone), max(gone.values()))
+    return out
 
 
 def _is_wordlike(abbr: str) -> bool:
@@ -200,6 +233,7 @@ def build_index(catalog: CcfCatalog, seeds: VenueSeeds) -> VenueIndex:
         frozenset(gate),
         frozenset(risky_gate - gate),
         _by_pair(phrases),
+        _retired(catalog, seeds),
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.venues.abbrs import adjacent_year, cue_before, find_abbr, year_before
-from tracker.venues.index import VenueIndex
+from tracker.venues.index import AbbrEntry, VenueIndex
 from tracker.venues.patterns import (
     ACCEPT,
     CONTINUATION,
@@ -229,6 +229,11 @@ def find_mentions(index: VenueIndex, tokens: list[Token], text: str,
         if risky and not cue_before(tokens, i, clause):
             i = last + 1
             continue
+        if index.retired:
+            entries = _not_retired(index, entries, text, tokens, i, last, year)
+            if not entries:
+                i = last + 1
+                continue
         keys = tuple(sorted({e.key for e in entries}))
         if index.venues[keys[0]].kind == "journal" and _event_follows(tokens, last, clause):
             i = last + 1
@@ -243,3 +248,18 @@ def find_mentions(index: VenueIndex, tokens: list[Token], text: str,
         i = last + 1
     mentions.sort(key=lambda m: m.first)
     return mentions
+
+
+def _not_retired(index: VenueIndex, entries: list[AbbrEntry], text: str, tokens: list[Token],
+                 i: int, last: int, year: int | None) -> list[AbbrEntry]:  # fmt: skip
+    """Drop venues for which this is a former abbreviation and the year is later than the last
+    CCF edition that used it ("ITS 2025" is not the renamed ISS)."""
+    raw = "".join(c for c in text[tokens[i].start : tokens[last].end].lower() if c.isalpha())
+    out = []
+    for e in entries:
+        old = index.retired.get(e.key)
+        if old and raw in old[0] and (year is None or year > old[1]):
+            continue
+        out.append(e)
+    return out
+

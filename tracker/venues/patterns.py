@@ -64,7 +64,7 @@ rejected reject rejection withdrawn
 )
 PRIOR = frozenset(
     """
-extension extends extending extended-version builds based preliminary
+extension extends extending extended-version builds based preliminary sequel follow-up
 """.split()  # noqa: SIM905
 )
 WORKSHOP = frozenset(

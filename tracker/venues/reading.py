@@ -115,7 +115,10 @@ def _merge(mentions: list[Mention], tokens: list[Token], text: str,
     for m in mentions:
         if out and clause[out[-1].first] == clause[m.first]:
             prev = out[-1]
-            if prev.key == m.key:
+            if prev.key == m.key or (prev.ambiguous and m.key in prev.ambiguous
+                                     and m.via == "name"):  # fmt: skip
+                if prev.key != m.key or not m.ambiguous:
+                    prev.key, prev.ambiguous = m.key, ()  # "SEC 2025: ... Edge Computing"
                 prev.last = max(prev.last, m.last)
                 if m.via == "workshop-abbr":
                     prev.via = m.via
@@ -146,6 +149,29 @@ def _nearest_mention(j: int, mentions: list[Mention], clause: list[int]) -> Ment
         if best is None or cand < best:
             best, pick = cand, m
     return pick
+
+
+def _at_suffix(text: str, end: int) -> bool:
+    """'RE@Next!': a track or event named right after the venue with an @."""
+    return text[end : end + 1] == "@" and text[end + 1 : end + 2].isalpha()
+
+
+def _held_at_later(j: int, m: Mention, mentions: list[Mention], tokens: list[Token],
+                   text: str) -> bool:  # fmt: skip
+    """'NAACL 2025 (Main) & Workshop on ... @ ICML 2024': the track word after this mention
+    names an event held at a later venue, so it is that venue's."""
+    end = m.year_last if m.year_last is not None else m.last
+    if j <= end + 1:
+        return False  # "(ML4H) Workshop at NeurIPS": the word right after a venue is its own
+    for x in mentions:
+        if x.first > j:
+            between = {t.low for t in tokens[j + 1 : x.first]}
+            return (
+                ("@" in text[tokens[x.first - 1].end : tokens[x.first].start]
+                 or tokens[x.first - 1].low in ("at", "with", "conjunction"))
+                and between.isdisjoint(ACCEPT) and between.isdisjoint(SUBMIT)
+            )  # fmt: skip
+    return False
 
 
 def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
@@ -199,10 +225,12 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
     if m.via == "workshop-abbr":
         kind = "workshop"
         why.append("W suffix")
-    elif text[: tokens[m.first].start].rstrip().endswith("@") or hosted(tokens, m, clause):
+    elif (text[: tokens[m.first].start].rstrip().endswith("@") or hosted(tokens, m, clause)
+          or _at_suffix(text, tokens[m.first].end) or _at_suffix(text, tokens[m.last].end)):
         kind = "workshop"
         why.append("an event held at / co-located with the venue")
-    elif unknown_acronym_then_year(index, tokens, text, m) or acronym_at(index, tokens, text, m):
+    elif (unknown_acronym_then_year(index, tokens, text, m)
+          or acronym_at(index, tokens, text, m, clause)):  # fmt: skip
         kind = "workshop"
         why.append("an unknown event (acronym) at the venue")
     elif kind in _MAIN_KINDS and (side := side_event_nearby(index, tokens, text, clause, m,
@@ -214,6 +242,7 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
             typ == "track"
             and _nearest_mention(j, mentions, clause) is m
             and not host_cue_between(tokens, m, j)
+            and not _held_at_later(j, m, mentions, tokens, text)
         ):
             if kind == "workshop" and value != "workshop":
                 continue

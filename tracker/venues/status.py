@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tracker.venues.cues import earlier_version_before
 from tracker.venues.index import VenueIndex
 from tracker.venues.patterns import REJECT, fold, tokenize
 
@@ -71,6 +72,8 @@ def read_status_only(text: str) -> tuple[str, int, int] | None:
             low in ("proceedings",) and prev == "in"
         ):
             status = "published"
+        if status in ("accepted", "published") and earlier_version_before(tokens, j):
+            status = None  # "A preliminary version appeared in ...": not this record
         if status and status not in found:
             start = tokens[j - 1].start if prev in ("under", "in", "to") and j else tok.start
             k = j
