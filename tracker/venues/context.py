@@ -115,12 +115,19 @@ def acronym_at(index: VenueIndex, tokens: list[Token], text: str, m: Mention,
 
 _GAP_RE = re.compile(r"^[\s()\[\]]*$")
 # Capitalised words that describe the paper or its track, not an event's title.
-_NOT_TITLE = ACCEPT | SUBMIT | REJECT | PRIOR | TRACK_WORDS | frozenset(
-    """
+_NOT_TITLE = (
+    ACCEPT
+    | SUBMIT
+    | REJECT
+    | PRIOR
+    | TRACK_WORDS
+    | frozenset(
+        """
 award awards best nominated nominee finalist honorable mention talk talks session invited
 full regular contributed presentation datasets dataset benchmarks benchmark camera-ready ready
 version final
 """.split()  # noqa: SIM905
+    )
 )
 
 

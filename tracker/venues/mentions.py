@@ -262,4 +262,3 @@ def _not_retired(index: VenueIndex, entries: list[AbbrEntry], text: str, tokens:
             continue
         out.append(e)
     return out
-

@@ -225,8 +225,12 @@ def _read_mention(index: VenueIndex, m: Mention, mentions: list[Mention],
     if m.via == "workshop-abbr":
         kind = "workshop"
         why.append("W suffix")
-    elif (text[: tokens[m.first].start].rstrip().endswith("@") or hosted(tokens, m, clause)
-          or _at_suffix(text, tokens[m.first].end) or _at_suffix(text, tokens[m.last].end)):
+    elif (
+        text[: tokens[m.first].start].rstrip().endswith("@")
+        or hosted(tokens, m, clause)
+        or _at_suffix(text, tokens[m.first].end)
+        or _at_suffix(text, tokens[m.last].end)
+    ):
         kind = "workshop"
         why.append("an event held at / co-located with the venue")
     elif (unknown_acronym_then_year(index, tokens, text, m)
