@@ -12,7 +12,8 @@ from tracker.db.copy import (
     TargetNotEmptyError,
     copy_database,
 )
-from tracker.db.engine import make_engine
+from tracker.db.dialect import rebuild_search_index
+from tracker.db.engine import make_engine, session_scope
 from tracker.db.migrate import current_revision, downgrade_db, head_revision, upgrade_db
 
 
@@ -47,6 +48,14 @@ def current(app: AppContext) -> None:
     head = head_revision()
     state = "up to date" if now == head else "run `tracker db upgrade`"
     click.echo(f"current: {now or 'empty'}  head: {head}  ({state})")
+
+
+@db.command()
+@pass_app
+def reindex(app: AppContext) -> None:
+    """Rebuild the full-text search index (e.g. after an SQLite VACUUM or a restore)."""
+    with session_scope(app.engine) as session:
+        click.echo(rebuild_search_index(session))
 
 
 @db.command("copy")

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -156,3 +156,23 @@ def insert_rows(
     sql = f"{verb} INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     params = [tuple(_sqlite_value(row[name]) for name in names) for row in rows]
     session.connection().exec_driver_sql(sql, params)
+
+
+def rebuild_search_index(session: Session) -> str:
+    """Rebuild the full-text index from the papers table; returns what was rebuilt.
+
+    SQLite's ``papers_fts`` follows ``papers`` by rowid, which ``VACUUM`` may renumber; a
+    rebuild re-reads every paper. PostgreSQL's GIN index is rebuilt with ``REINDEX``.
+    """
+    if dialect_name(session) == "sqlite":
+        exists = session.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'papers_fts'")
+        ).first()
+        if exists is None:
+            return "no full-text index (run `tracker db upgrade`)"
+        session.execute(text("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')"))
+        return "papers_fts rebuilt"
+    if dialect_name(session) == "postgresql":
+        session.execute(text("REINDEX INDEX ix_papers_search"))
+        return "ix_papers_search rebuilt"
+    return "nothing to rebuild on this backend"
