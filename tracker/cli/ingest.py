@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -128,6 +131,18 @@ def backfill(app: AppContext, file: Path, batch_size: int, progress: bool | None
     Re-running with the same file changes nothing; bad lines are reported and skipped.
     """
     report = LoadReport()
+    stop = threading.Event()
+    # The first Ctrl-C asks for a clean stop after the batch in hand (a KeyboardInterrupt
+    # raised while worker processes are forked can be lost); a second one stops at once.
+    previous = signal.getsignal(signal.SIGINT)
+
+    def request_stop(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            signal.default_int_handler(signum, frame)
+        stop.set()
+        click.echo("stopping after the current batch (Ctrl-C again to stop now)...", err=True)
+
+    signal.signal(signal.SIGINT, request_stop)
     try:
         with hold_lock(app.engine, label="tracker backfill") as lock:
             close_orphaned_runs(app.engine)
@@ -137,6 +152,7 @@ def backfill(app: AppContext, file: Path, batch_size: int, progress: bool | None
                 load_enricher(app.settings.seeds_dir),
                 batch_size=batch_size,
                 lock=lock,
+                should_stop=stop.is_set,
                 report=report,
                 progress=_progress_default() if progress is None else progress,
             )
@@ -145,6 +161,8 @@ def backfill(app: AppContext, file: Path, batch_size: int, progress: bool | None
     except (Interrupted, KeyboardInterrupt):
         click.echo("interrupted: re-run the same backfill to finish it.", err=True)
         raise SystemExit(130) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
     if report.bad:
         click.echo(f"skipped {report.bad} bad lines:", err=True)
         for line, reason in report.examples:

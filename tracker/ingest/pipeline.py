@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import signal
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -128,6 +129,9 @@ class _Worker:
 
 
 def _init_worker(enrich: Enricher, context: RowContext) -> None:
+    # Ctrl-C reaches the whole process group: the writer decides when to stop, workers must
+    # not die mid-block with a traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _Worker.enrich = enrich
     _Worker.context = context
     # Everything inherited (tagger trie, venue index) lives for the whole run: keep the
