@@ -20,6 +20,7 @@ from tracker.config import PROJECT_ROOT, Settings, load_settings
 from tracker.db.engine import make_engine, make_sessionmaker
 from tracker.db.migrate import upgrade_db
 
+from .fakearxiv import QUERY, FakeArxiv, build_reference, corpora, running_fake
 from .pgserver import ENV_OPT_OUT, PostgresServer, PostgresUnavailable, start_postgres_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -138,3 +139,18 @@ def ccf_session(session: Session, ccf_catalog) -> Session:  # type: ignore[no-un
     save_ccf(session, ccf_catalog)
     session.commit()
     return session
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The database after a clean ingest of corpus A and then of corpus B (built once)."""
+    return build_reference(tmp_path_factory.mktemp("reference") / "ref.db")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeArxiv]:
+    """A fake arXiv serving corpus A; fails the test on a request it has no answer for."""
+    with running_fake(slow_seconds=0.5) as server:
+        server.serve(QUERY, corpora()[0])
+        yield server
+        assert not server.missing, f"requests without a recording: {server.missing}"

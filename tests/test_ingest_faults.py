@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine
 
@@ -11,32 +9,15 @@ from tests.fakearxiv import (
     FAULTS,
     QUERY,
     FakeArxiv,
-    build_reference,
     corpora,
     db_state,
     ingest_settings,
     run,
-    running_fake,
 )
 from tracker.config import Settings
 from tracker.ingest.runner import ingest_all
 
 CORPUS_A, CORPUS_B = corpora()
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The database after a clean run over corpus A and then a clean run over corpus B."""
-    return build_reference(tmp_path_factory.mktemp("reference") / "ref.db")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeArxiv]:
-    """A fake arXiv serving corpus A; fails the test on a request it has no answer for."""
-    with running_fake(slow_seconds=0.5) as server:
-        server.serve(QUERY, CORPUS_A)
-        yield server
-        assert not server.missing, f"requests without a recording: {server.missing}"
 
 
 @pytest.mark.parametrize("kind", FAULTS)

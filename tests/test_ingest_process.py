@@ -8,11 +8,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -20,12 +18,10 @@ from sqlalchemy.orm import Session
 from tests.fakearxiv import (
     QUERY,
     FakeArxiv,
-    build_reference,
     corpora,
     db_state,
     ingest_settings,
     run,
-    running_fake,
 )
 from tracker.cli import main
 from tracker.config import Settings
@@ -34,21 +30,6 @@ from tracker.db.engine import make_engine
 from tracker.ingest.runner import ingest_all
 
 CORPUS_A, CORPUS_B = corpora()
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The database after a clean run over corpus A and then a clean run over corpus B."""
-    return build_reference(tmp_path_factory.mktemp("reference") / "ref.db")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeArxiv]:
-    """A fake arXiv serving corpus A; fails the test on a request it has no answer for."""
-    with running_fake(slow_seconds=0.5) as server:
-        server.serve(QUERY, CORPUS_A)
-        yield server
-        assert not server.missing, f"requests without a recording: {server.missing}"
 
 
 def cli_env(settings: Settings, fake: FakeArxiv, tmp_path: Path, timeout: float = 0.2) -> dict:

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import Engine, select
 
 from tests.fakearxiv import (
     QUERY,
     FakeArxiv,
-    build_reference,
     corpora,
     ingest_settings,
     run,
-    running_fake,
 )
 from tracker.config import Settings
 from tracker.db import models
@@ -24,21 +20,6 @@ from tracker.ingest.runner import ingest_all, recheck
 from tracker.records import PaperRecord
 
 CORPUS_A, CORPUS_B = corpora()
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The database after a clean run over corpus A and then a clean run over corpus B."""
-    return build_reference(tmp_path_factory.mktemp("reference") / "ref.db")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeArxiv]:
-    """A fake arXiv serving corpus A; fails the test on a request it has no answer for."""
-    with running_fake(slow_seconds=0.5) as server:
-        server.serve(QUERY, CORPUS_A)
-        yield server
-        assert not server.missing, f"requests without a recording: {server.missing}"
 
 
 def test_clean_runs_store_papers_versions_events_and_cursor(reference: dict) -> None:
