@@ -71,7 +71,7 @@ def serve(url: str, folder: Path) -> Iterator[str]:
                             break
                 except OSError:
                     if proc.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit(log_path.read_text()[-3000:]) from None
+                        raise RuntimeError(log_path.read_text()[-3000:]) from None
                     time.sleep(0.3)
             yield base
         finally:
