@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from tracker.cli import main
 from tracker.config import PROJECT_ROOT
 from tracker.topics.evaluate import evaluate, load_labeled
+from tracker.topics.matcher import PhraseMatcher, phrase_words, reference_count
 from tracker.topics.tagger import Tagger, tag_paper
 
 LABELED = Path(__file__).parent / "fixtures" / "topics_labeled.jsonl"
@@ -181,5 +183,32 @@ def test_distributed_systems_category_counts_towards_efficient_ml(tagger: Tagger
 def test_no_topic_lists_the_same_phrase_twice(tagger: Tagger) -> None:
     # "robotic" and "robotics" compile to the same words; listing both silently adds twice.
     for slug, rule in tagger.rules.topics.items():
-        compiled = [tuple(tagger._phrase_words(p, set())) for p in rule.phrases]
+        compiled = [phrase_words(p) for p in rule.phrases]
         assert len(compiled) == len(set(compiled)), slug
+
+
+def test_matcher_counts_like_a_plain_scan_on_the_bundled_sample(tagger: Tagger) -> None:
+    # The automaton (surface forms, wildcards, mid-phrase wildcards checked by a regex) must
+    # count exactly what a token-by-token scan counts, on real titles and abstracts.
+    phrases = tagger._matcher.phrases
+    assert any(w.endswith("*") for p in phrases for w in p[:-1]), "no mid-phrase wildcard"
+    with gzip.open(PROJECT_ROOT / "seeds" / "sample" / "arxiv_sample.jsonl.gz", "rt") as fh:
+        papers = [json.loads(line) for _, line in zip(range(80), fh, strict=False)]
+    assert len(papers) == 80
+    for paper in papers:
+        for text in (paper["title"], paper["abstract"]):
+            assert tagger._matcher.count(text) == reference_count(phrases, text), paper["id"]
+
+
+def test_matcher_word_rules() -> None:
+    phrases = [("model",), ("language", "model"), ("align*", "with", "human"), ("segment*",),
+               ("study",), ("pre", "train*")]  # fmt: skip
+    m = PhraseMatcher(phrases)
+    text = (
+        "Language-models, aligning with humans; Segmentation (segments) studies. "
+        "Pre-training a MODEL; language  model; aligned with human, pre train."
+    )
+    assert m.count(text) == reference_count(phrases, text)
+    assert m.count(text) == {0: 3, 1: 2, 2: 2, 3: 2, 4: 1, 5: 2}
+    assert m.count("") == {} and m.count("— ü —") == {}
+    assert PhraseMatcher([]).count("model") == {}

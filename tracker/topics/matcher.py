@@ -1,0 +1,142 @@
+"""Count phrase occurrences in a text in one Aho–Corasick pass (C code: ``pyahocorasick``).
+
+A phrase is a tuple of words. A plain word matches a text token whose plural-folded form
+(:func:`stem`) equals it; a word ending in ``*`` matches any token starting with the part
+before the ``*``. Tokens are the runs of ASCII letters and digits of the lower-cased text
+(any other character is a word break), so "text-to-image" holds the tokens text, to, image.
+
+Instead of folding every token of every paper (Python work per token), the matcher compiles
+each phrase into the surface strings that fold to it ("model" -> " model ", " models "), and
+runs the automaton over the text as it is, once normalized to single spaces: the C code does
+the per-character work and Python only sees the matches. A phrase with a wildcard before its
+last word ("align* with human") is found by the automaton on its first word and confirmed by
+a small regular expression.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import ahocorasick
+
+_ALNUM = b"abcdefghijklmnopqrstuvwxyz0123456789"
+# ASCII bytes with A-Z lower-cased and every byte but a-z/0-9 turned into a space.
+_BYTE_TABLE = bytes(c + 32 if 65 <= c <= 90 else c if c in _ALNUM else 32 for c in range(256))
+
+Phrase = tuple[str, ...]
+
+
+def stem(token: str) -> str:
+    """Fold plurals so "models" matches "model" (applied to text and phrases alike)."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of a text (lower-cased ASCII letter/digit runs), before plural folding."""
+    return normalize(text).split()
+
+
+def normalize(text: str) -> str:
+    """The text as its tokens, each with one space before and after (``" a b "``); "" if none."""
+    folded = b" ".join(text.encode("ascii", "replace").translate(_BYTE_TABLE).split())
+    return f" {folded.decode('ascii')} " if folded else ""
+
+
+def surface_forms(word: str) -> list[str]:
+    """Every token text that matches a phrase word (a wildcard word gives its prefix)."""
+    if word.endswith("*"):
+        return [word[:-1]]
+    candidates = {word, word + "s"}
+    if word.endswith("y"):
+        candidates.add(word[:-1] + "ies")
+    return sorted(form for form in candidates if stem(form) == word)
+
+
+def _word_pattern(word: str) -> str:
+    if word.endswith("*"):
+        return re.escape(word[:-1]) + "[a-z0-9]*"
+    return "(?:" + "|".join(map(re.escape, surface_forms(word))) + ")"
+
+
+class PhraseMatcher:
+    """Counts, for a text, how often each of a fixed list of phrases occurs (ids = positions)."""
+
+    def __init__(self, phrases: Sequence[Phrase]) -> None:
+        self.phrases = list(phrases)
+        entries: dict[str, tuple[list[int], list[tuple[re.Pattern[str], int]]]] = {}
+        for pid, words in enumerate(self.phrases):
+            if not words:
+                continue
+            if not any(w.endswith("*") for w in words[:-1]):
+                for combo in itertools.product(*map(surface_forms, words)):
+                    key = " " + " ".join(combo) + ("" if words[-1].endswith("*") else " ")
+                    entries.setdefault(key, ([], []))[0].append(pid)
+                continue
+            # A wildcard before the last word: the automaton finds the first word, a regular
+            # expression anchored at the match checks the rest.
+            tail = "" if words[-1].endswith("*") else " "
+            check = re.compile(" " + " ".join(map(_word_pattern, words)) + tail)
+            first = words[0]
+            for form in surface_forms(first):
+                key = " " + form + ("" if first.endswith("*") else " ")
+                entries.setdefault(key, ([], []))[1].append((check, pid))
+        self._automaton: Any = ahocorasick.Automaton()
+        for key, (pids, checks) in entries.items():
+            self._automaton.add_word(key, (tuple(pids), tuple(checks), len(key)))
+        self._empty = not entries
+        if entries:
+            self._automaton.make_automaton()
+
+    def count(self, text: str) -> dict[int, int]:
+        """How often each phrase occurs in ``text`` (phrase id -> count; absent: zero)."""
+        counts: dict[int, int] = {}
+        if not text or self._empty:
+            return counts
+        norm = normalize(text)
+        if not norm:
+            return counts
+        for end, (pids, checks, size) in self._automaton.iter(norm):
+            for pid in pids:
+                counts[pid] = counts.get(pid, 0) + 1
+            for check, pid in checks:
+                if check.match(norm, end - size + 1):
+                    counts[pid] = counts.get(pid, 0) + 1
+        return counts
+
+
+def phrase_words(phrase: str) -> Phrase:
+    """A rule's phrase as matcher words: tokens, plural-folded, ``word*`` kept as a prefix."""
+    words: list[str] = []
+    for raw in phrase.lower().split():
+        if raw.endswith("*"):
+            prefix = "".join(tokens(raw[:-1]))
+            if prefix:
+                words.append(prefix + "*")
+            continue
+        words.extend(stem(tok) for tok in tokens(raw))
+    return tuple(words)
+
+
+def reference_count(phrases: Sequence[Phrase], text: str) -> dict[int, int]:
+    """The same counts as :meth:`PhraseMatcher.count`, by a plain scan (slow; for tests)."""
+    toks = tokens(text)
+    counts: dict[int, int] = {}
+    for pid, words in enumerate(phrases):
+        n = len(words)
+        for i in range(len(toks) - n + 1 if words else 0):
+            if _word_matches(words[0], toks[i]) and all(
+                _word_matches(w, t) for w, t in zip(words, toks[i : i + n], strict=True)
+            ):
+                counts[pid] = counts.get(pid, 0) + 1
+    return counts
+
+
+def _word_matches(word: str, token: str) -> bool:
+    return token.startswith(word[:-1]) if word.endswith("*") else stem(token) == word
