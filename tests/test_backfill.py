@@ -123,3 +123,83 @@ def test_ingest_commands_have_help() -> None:
     for name in ("ingest", "recheck", "backfill", "schedule"):
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0 and len(result.output.splitlines()) > 3, name
+
+
+def _sample_lines(n: int) -> list[bytes]:
+    with gzip.open(SAMPLE, "rb") as fh:
+        return [line for _, line in zip(range(n), fh, strict=False)]
+
+
+def _source_hash(engine: Engine, arxiv_id: str) -> int | None:
+    with Session(engine) as s:
+        return s.execute(
+            select(models.Paper.source_hash).where(models.Paper.arxiv_id == arxiv_id)
+        ).scalar_one()
+
+
+def _set_source_hash(engine: Engine, arxiv_id: str, value: int | None) -> None:
+    with Session(engine) as s:
+        paper = s.get(models.Paper, arxiv_id)
+        assert paper is not None
+        paper.source_hash = value
+        s.commit()
+
+
+def test_unchanged_blocks_are_skipped_unread(engine: Engine, tmp_path: Path) -> None:
+    lines = _sample_lines(300)
+    ids = [json.loads(line)["id"] for line in lines]
+    path = tmp_path / "snap.jsonl"
+    path.write_bytes(b"".join(lines))
+    first = backfill_file(engine, path, batch_size=100)
+    assert first.ok and first.counts.new == 300
+    assert count(engine, models.SnapshotBlock) == 3
+
+    # A paper in the middle of block 2 loses its hash: the block is still skipped as a whole
+    # (its bytes are known and its last paper still comes from it), so the hash stays lost.
+    _set_source_hash(engine, ids[150], None)
+    again = backfill_file(engine, path, batch_size=100)
+    assert (again.counts.new, again.counts.updated, again.counts.unchanged) == (0, 0, 300)
+    assert _source_hash(engine, ids[150]) is None
+
+    # Without the block records the line-by-line check finds it and stores the line again.
+    with Session(engine) as s:
+        s.execute(models.SnapshotBlock.__table__.delete())
+        s.commit()
+    backfill_file(engine, path, batch_size=100)
+    assert _source_hash(engine, ids[150]) is not None
+    assert count(engine, models.SnapshotBlock) == 3
+
+    # The last paper of a block no longer carrying its line's hash: that block is not skipped.
+    _set_source_hash(engine, ids[199], None)
+    backfill_file(engine, path, batch_size=100)
+    assert _source_hash(engine, ids[199]) is not None
+
+
+def test_a_changed_line_reprocesses_only_its_block(engine: Engine, tmp_path: Path) -> None:
+    lines = _sample_lines(300)
+    path = tmp_path / "snap.jsonl"
+    path.write_bytes(b"".join(lines))
+    backfill_file(engine, path, batch_size=100)
+    record = json.loads(lines[250])
+    record["journal-ref"] = "Proc. CVPR 2024"
+    lines[250] = json.dumps(record).encode() + b"\n"
+    path.write_bytes(b"".join(lines))
+    again = backfill_file(engine, path, batch_size=100)
+    assert (again.counts.new, again.counts.updated, again.counts.unchanged) == (0, 1, 299)
+    assert count(engine, models.SnapshotBlock) == 4  # the new bytes of block 3 are recorded
+    with Session(engine) as s:
+        paper = s.get(models.Paper, record["id"])
+        assert paper is not None and paper.journal_ref == "Proc. CVPR 2024"
+
+
+def test_a_block_with_a_bad_line_is_not_recorded(engine: Engine, tmp_path: Path) -> None:
+    lines = _sample_lines(200)
+    lines[40] = b'{"id": "broken", \n'
+    path = tmp_path / "snap.jsonl"
+    path.write_bytes(b"".join(lines))
+    first = backfill_file(engine, path, batch_size=100)
+    assert first.counts.new == 199 and first.errors == 1
+    assert count(engine, models.SnapshotBlock) == 1
+    again = backfill_file(engine, path, batch_size=100)
+    assert again.errors == 1  # the bad line is reported again, not skipped with its block
+    assert again.counts.unchanged == 199

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from tracker.cli.context import AppContext, pass_app
+from tracker.db.bulkload import finish_pending_load
 from tracker.db.copy import (
     DEFAULT_BATCH_SIZE,
     CopyError,
@@ -54,6 +55,8 @@ def current(app: AppContext) -> None:
 @pass_app
 def reindex(app: AppContext) -> None:
     """Rebuild the full-text search index (e.g. after an SQLite VACUUM or a restore)."""
+    if finish_pending_load(app.engine):
+        click.echo("finished an interrupted first load: indexes and search index built")
     with session_scope(app.engine) as session:
         click.echo(rebuild_search_index(session))
 

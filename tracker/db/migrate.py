@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from tracker.config import PROJECT_ROOT
+from tracker.db.bulkload import finish_pending_load
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -29,6 +30,7 @@ def upgrade_db(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+    finish_pending_load(engine)
 
 
 def downgrade_db(engine: Engine, revision: str) -> None:

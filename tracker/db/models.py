@@ -276,6 +276,19 @@ class IngestCursor(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class SnapshotBlock(Base):
+    """A block of snapshot lines stored completely, by digest: a re-run skips it unread."""
+
+    __tablename__ = "snapshot_blocks"
+
+    digest: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    """63-bit BLAKE2b of the block's bytes."""
+    lines: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[str] = mapped_column(String(32))
+    """arXiv id of the block's last line: checked to be stored before the block is skipped."""
+    stored_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Lock(Base):
     """A named database-level lock (e.g. one ingest at a time) and who holds it."""
 

@@ -28,12 +28,12 @@ BACKFILL_BATCH = 5000
 
 
 def default_workers(engine: Engine) -> int:
-    """Worker processes for parsing and enrichment: one per CPU but the writer's (at least one),
-    none for in-memory SQLite. On 2 cores, 1 worker + the writer beat 2 workers + the writer
-    (2,650 vs 2,290 records/s at 100k, docs/benchmarks.md)."""
+    """Worker processes for parsing and enrichment: one per CPU (at most 4), none for in-memory
+    SQLite. The writer needs less than half a core per worker, so on 2 cores 2 workers + the
+    writer beat 1 worker + the writer (docs/benchmarks.md)."""
     if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
         return 0
-    return max(1, min((os.cpu_count() or 1) - 1, 4))
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def _is_json_lines(path: Path) -> bool:

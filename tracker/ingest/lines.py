@@ -56,6 +56,14 @@ def line_key(line: bytes) -> tuple[str | None, int]:
     return raw, value
 
 
+def block_digest(block: Block) -> int:
+    """A 63-bit BLAKE2b digest of a block's lines (their bytes only, not their numbers)."""
+    digest = hashlib.blake2b(digest_size=8)
+    for _number, line in block:
+        digest.update(line)
+    return int.from_bytes(digest.digest(), "big") >> 1
+
+
 def _clean(text: Any) -> str | None:
     if text is None:
         return None

@@ -1,17 +1,21 @@
 """The fast JSON-lines backfill: hash check, parse + enrich in worker processes, one writer.
 
-For each block of lines the writer (this process) computes every line's id and hash and
-drops the lines whose hash equals the one stored with that paper: they were stored from this
-very line, so an unchanged re-run neither parses nor enriches them. The remaining lines go to
-worker processes, which parse them and compute topics and venue; the writer stores the results
-in order, one transaction per block. At most ``2 * workers`` blocks are in flight, so memory
-does not grow with the file.
+A block whose bytes were stored completely before (its digest is in ``snapshot_blocks`` and
+its last line's paper still carries that line's hash) is skipped unread: an unchanged re-run
+only reads and hashes the file. For every other block the writer (this process) computes
+every line's id and hash and drops the lines whose hash equals the one stored with that
+paper: they were stored from this very line, so they are neither parsed nor enriched. The
+remaining lines go to worker processes, which parse them and compute topics and venue; the
+writer stores the results in order, one transaction per block. At most ``2 * workers``
+blocks are in flight, so memory does not grow with the file.
 
 On SQLite, a paper that is certainly new (its id is neither stored nor in another block in
 flight, nor twice in its block) comes back from the worker as ready-made insert rows
 (:mod:`tracker.ingest.rows`), so the writer only executes them. Every other record goes
 through the same ``save_records`` as every other ingest. Should a "new" paper collide anyway,
-the block is rolled back and stored again through ``save_records``.
+the block is rolled back and stored again through ``save_records``. A backfill into an empty
+database builds the secondary indexes and the full-text index once, at the end
+(:mod:`tracker.db.bulkload`).
 """
 
 from __future__ import annotations
@@ -33,9 +37,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker.db import models
-from tracker.db.dialect import bulk_load_pragmas, chunks, deferred_fts
+from tracker.db.bulkload import begin_first_load, finish_first_load
+from tracker.db.dialect import bulk_load_pragmas, chunks, deferred_fts, insert_ignore
 from tracker.ingest.enrich import Enricher, PrecomputedEnricher, VenueInfo
-from tracker.ingest.lines import Block, line_key, read_blocks, record_from_line
+from tracker.ingest.lines import Block, block_digest, line_key, read_blocks, record_from_line
 from tracker.ingest.lock import DatabaseLock
 from tracker.ingest.rows import (
     NewRows,
@@ -53,6 +58,7 @@ from tracker.sources.snapshot import ErrorHandler, SnapshotError
 log = logging.getLogger(__name__)
 
 PAPERS = cast(Table, models.Paper.__table__)
+BLOCKS = cast(Table, models.SnapshotBlock.__table__)
 
 
 @dataclass
@@ -163,6 +169,10 @@ class _Todo:
     ids: list[str]
     """Every id found in ``lines`` (counted as in flight until the block is stored)."""
     skipped: int
+    digest: int = 0
+    """:func:`block_digest` of the whole block."""
+    last_id: str | None = None
+    """The id of the block's last line."""
 
 
 def _changed_lines(conn: Connection, block: Block, inflight: Counter[str] | None) -> _Todo:
@@ -188,7 +198,34 @@ def _changed_lines(conn: Connection, block: Block, inflight: Counter[str] | None
         ):
             todo.fresh[number] = arxiv_id
     todo.skipped = len(block) - len(todo.lines)
+    todo.last_id = keys[block[-1][0]][0] if block else None
     return todo
+
+
+def _stored_blocks(conn: Connection) -> set[int]:
+    """Digests of the blocks stored completely by earlier backfills."""
+    return set(conn.execute(select(BLOCKS.c.digest)).scalars())
+
+
+def _block_is_stored(conn: Connection, known: set[int], digest: int, block: Block) -> bool:
+    """True when this very block was stored completely and its last paper still comes from it."""
+    if digest not in known or not block:
+        return False
+    arxiv_id, value = line_key(block[-1][1])
+    if arxiv_id is None:
+        return False
+    stored = conn.execute(
+        select(PAPERS.c.source_hash).where(PAPERS.c.arxiv_id == arxiv_id)
+    ).scalar_one_or_none()
+    return stored == value
+
+
+def _remember_block(session: Session, todo: _Todo, lines: int) -> None:
+    """Record a block whose every line is now stored (same transaction as its papers)."""
+    if todo.last_id is None:
+        return
+    row = {"digest": todo.digest, "lines": lines, "last_id": todo.last_id, "stored_at": utcnow()}
+    session.execute(insert_ignore(session, BLOCKS), [row])
 
 
 def _store_block(
@@ -236,6 +273,7 @@ def save_json_lines(
     pending: deque[tuple[int, _Todo, AsyncResult[Parsed] | Parsed]] = deque()
     try:
         with engine.connect() as conn, bulk_load_pragmas(conn):
+            first_load = begin_first_load(conn)
 
             def store(size: int, todo: _Todo, parsed: Parsed) -> None:
                 with Session(bind=conn) as session:
@@ -249,6 +287,8 @@ def save_json_lines(
                     counts.unchanged += todo.skipped
                     summary.counts.add(counts)
                     summary.errors += len(parsed.errors)
+                    if not parsed.errors:
+                        _remember_block(session, todo, size)
                     _save_summary(session, summary)
                     session.commit()
                 for number, reason in parsed.errors:
@@ -271,22 +311,44 @@ def save_json_lines(
                     size, todo, result = pending.popleft()
                     store(size, todo, result if isinstance(result, Parsed) else result.get())
 
-            for block in read_blocks(path, batch_size):
-                if should_stop is not None and should_stop():
-                    raise Interrupted("stop requested")
-                summary.fetched += len(block)
-                todo = _changed_lines(conn, block, inflight)
-                conn.commit()  # end the read transaction so the writer's commits stay cheap
-                if inflight is not None:
-                    inflight.update(todo.ids)
-                if pool is None:
-                    parsed = parse_block(todo.lines, todo.hashes, enrich, todo.fresh, context)
-                    pending.append((len(block), todo, parsed))
-                else:
-                    args = (todo.lines, todo.hashes, todo.fresh)
-                    pending.append((len(block), todo, pool.apply_async(_work, args)))
-                drain(2 * workers)
-            drain(0)
+            def load() -> None:
+                known = _stored_blocks(conn)
+                for block in read_blocks(path, batch_size):
+                    if should_stop is not None and should_stop():
+                        raise Interrupted("stop requested")
+                    summary.fetched += len(block)
+                    digest = block_digest(block)
+                    if _block_is_stored(conn, known, digest, block):
+                        conn.commit()
+                        summary.counts.unchanged += len(block)
+                        if on_batch is not None:
+                            on_batch(len(block))
+                        continue
+                    todo = _changed_lines(conn, block, inflight)
+                    todo.digest = digest
+                    conn.commit()  # end the read transaction so the writer's commits stay cheap
+                    if inflight is not None:
+                        inflight.update(todo.ids)
+                    if pool is None:
+                        parsed = parse_block(todo.lines, todo.hashes, enrich, todo.fresh, context)
+                        pending.append((len(block), todo, parsed))
+                    else:
+                        args = (todo.lines, todo.hashes, todo.fresh)
+                        pending.append((len(block), todo, pool.apply_async(_work, args)))
+                    drain(2 * workers)
+                drain(0)
+
+            try:
+                load()
+            except Exception:
+                # Stopped or failed: what was stored stays, so build its indexes now. (After a
+                # second Ctrl-C or a kill, the next backfill resumes the first load instead.)
+                if first_load:
+                    conn.rollback()
+                    finish_first_load(conn)
+                raise
+            if first_load:
+                finish_first_load(conn)
     finally:
         if pool is not None:
             pool.terminate()

@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from tracker.config import Settings
 from tracker.db import models
+from tracker.db.bulkload import finish_pending_load
 from tracker.db.engine import session_scope
 from tracker.ingest.enrich import Enricher, NoopEnricher
 from tracker.ingest.lock import DatabaseLock
@@ -123,6 +124,7 @@ def save_in_batches(
     on_batch: Callable[[int], object] | None = None,
 ) -> None:
     """Store records batch by batch, one transaction each, keeping the run row's counts current."""
+    finish_pending_load(engine)  # a first load killed half-way: its indexes first
     batch: list[PaperRecord] = []
 
     def flush() -> None:
