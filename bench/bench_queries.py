@@ -6,7 +6,15 @@ revision first (so an older file gets the query indexes of migration 0005). A sm
 snapshot then gives 1% of the papers (at most 5,000) a journal-ref or comment, so the
 venue-changes query has events to read.
 
+``--postgres`` runs the same queries on PostgreSQL: a throwaway server is started (as the
+tests do, ``tests/pgserver.py``, with ``shared_buffers`` raised to 1 GB), the SQLite database
+is copied into it with ``tracker db copy``'s code, then ``VACUUM ANALYZE``d. At 1M the copy
+takes about ten minutes; ``--postgres-url`` instead uses a database of your own, copying into
+it only when it has no papers yet, so a second run starts at once.
+
     python bench/bench_queries.py -n 1000000 --repeat 30
+    python bench/bench_queries.py -n 1000000 --postgres --json bench/out/queries-pg-1m.json
+    python bench/bench_queries.py -n 1000000 --postgres-url postgresql+psycopg://u@host/bench
 """
 
 from __future__ import annotations
@@ -15,7 +23,9 @@ import argparse
 import json
 import random
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +35,17 @@ from sqlalchemy import text
 
 from bench.common import OUT, ROOT, ensure_corpus, fresh_db, machine, percentiles, timed
 from tracker.config import load_settings
+from tracker.db.copy import copy_database
 from tracker.db.engine import make_engine, session_scope
 from tracker.db.migrate import upgrade_db
 from tracker.ingest.backfill import backfill_file
 from tracker.ingest.enrich import load_enricher
 
 SEARCHES = ("diffusion", "graph neural network", "quantum error correction", "language model")
+THROWAWAY = "throwaway"
+"""``postgres`` value of :func:`bench` for a server started (and removed) by the benchmark."""
+PG_SHARED_BUFFERS = "1GB"
+"""The throwaway server's cache; the tests' server makes do with 64 MB."""
 
 
 def prepare(n: int, out: Path, seed: int, db: Path | None = None) -> str:
@@ -166,17 +181,87 @@ def _as_datetime(value: Any) -> Any:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """URL of a new database on a PostgreSQL server that is stopped and deleted afterwards."""
+    from tests import pgserver
+
+    # Durability off as in the tests (the data is a copy); a cache big enough for the papers.
+    pgserver.SERVER_SETTINGS["shared_buffers"] = PG_SHARED_BUFFERS
+    server = pgserver.start_postgres_server()
+    name = server.new_database_name("tracker_bench")
+    try:
+        yield server.create_database(name)
+    finally:
+        if server.process is None:  # a server of TRACKER_TEST_POSTGRES_URL: leave it clean
+            server.drop_database(name)
+        server.stop()
+
+
+def copy_to_postgres(sqlite_url: str, pg_url: str) -> dict[str, Any]:
+    """Copy the benchmark database into ``pg_url`` unless it already holds papers; describe it.
+
+    After a copy the database is ``VACUUM ANALYZE``d, as autovacuum would do in a while.
+    """
+    source, target = make_engine(sqlite_url), make_engine(pg_url)
+    try:
+        upgrade_db(target)
+        with target.connect() as conn:
+            existing = int(conn.scalar(text("SELECT count(*) FROM papers")) or 0)
+        info: dict[str, Any] = {"reused_papers": existing}
+        if not existing:
+            start = time.perf_counter()
+            report = copy_database(source, target)
+            copied = time.perf_counter() - start
+            with target.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
+            info.update(copied_rows=report.total_rows, copy_s=round(copied, 1))
+            info["analyze_s"] = round(time.perf_counter() - start - copied, 1)
+            print(f"copied {report.total_rows:,} rows to PostgreSQL in {copied:.0f} s", flush=True)
+        else:
+            print(f"PostgreSQL database already holds {existing:,} papers: used as it is")
+        with target.connect() as conn:
+            info["version"] = conn.scalar(text("SHOW server_version"))
+            info["shared_buffers"] = conn.scalar(text("SHOW shared_buffers"))
+        return info
+    finally:
+        source.dispose()
+        target.dispose()
+
+
 def bench(
-    n: int, repeat: int, out: Path, seed: int, db: Path | None = None, extra: bool = False
+    n: int,
+    repeat: int,
+    out: Path,
+    seed: int,
+    db: Path | None = None,
+    extra: bool = False,
+    postgres: str | None = None,
 ) -> dict[str, Any]:
-    """Time every query ``repeat`` times at N papers; prints and returns p50/p95."""
+    """Time every query ``repeat`` times at N papers; prints and returns p50/p95.
+
+    ``postgres`` runs them on PostgreSQL instead of the SQLite file: :data:`THROWAWAY` for a
+    server of our own, or the URL of a database to copy into (when empty) and use.
+    """
     url = prepare(n, out, seed, db)
-    results: dict[str, Any] = {"n": n, "queries": {}}
+    if postgres is None:
+        return _time_queries(url, n, repeat, extra, "sqlite")
+    server = throwaway_postgres() if postgres == THROWAWAY else nullcontext(postgres)
+    with server as pg_url:
+        info = copy_to_postgres(url, pg_url)
+        results = _time_queries(pg_url, n, repeat, extra, "postgresql")
+    results["postgres"] = info
+    return results
+
+
+def _time_queries(url: str, n: int, repeat: int, extra: bool, backend: str) -> dict[str, Any]:
+    results: dict[str, Any] = {"n": n, "backend": backend, "queries": {}}
+    label = "" if backend == "sqlite" else " PG"
     for name, fn in queries(url, extra).items():
         fn()  # warm the page cache and the statement caches
         p50, p95 = percentiles(timed(fn, repeat))
         results["queries"][name] = {"p50_ms": p50, "p95_ms": p95}
-        print(f"N={n:>9,}  {name:<48} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms", flush=True)
+        print(f"N={n:>9,}{label}  {name:<48} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms", flush=True)
     return results
 
 
@@ -194,9 +279,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--core", action="store_true", help="only the issue's queries, not the dashboard extras"
     )
+    pg = parser.add_mutually_exclusive_group()
+    pg.add_argument(
+        "--postgres",
+        action="store_const",
+        const=THROWAWAY,
+        help="run on a throwaway PostgreSQL server (the database copied into it first)",
+    )
+    pg.add_argument(
+        "--postgres-url",
+        dest="postgres",
+        metavar="URL",
+        help="run on this PostgreSQL database; the SQLite one is copied in when it is empty",
+    )
     args = parser.parse_args(argv)
     print("machine:", json.dumps(machine()))
-    result = bench(args.n, args.repeat, args.out, args.seed, args.db, extra=not args.core)
+    result = bench(args.n, args.repeat, args.out, args.seed, args.db, not args.core, args.postgres)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"machine": machine(), **result}, indent=2))

@@ -23,13 +23,23 @@ def _url() -> str:
 
 
 BACKEND_EXTRAS = ("papers_fts", "ix_papers_search")
-"""Backend-specific objects made by hand in migrations (0002 FTS5, 0003 tsvector), not models."""
+"""Backend-specific objects made by hand in migrations (0002 FTS5, 0003/0006 GIN), not models."""
+BACKEND_EXTRA_COLUMNS = {("papers", "search_vector")}
+"""PostgreSQL's generated ``tsvector`` column (0006), filled in by the server, not in models."""
+
+
+def is_backend_extra(type_: str, name: str | None, table: str | None) -> bool:
+    """True for a search object the migrations make by hand for one backend only."""
+    if type_ == "column":
+        return (table, name) in BACKEND_EXTRA_COLUMNS
+    return (name or "").startswith(BACKEND_EXTRAS)
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool,
                    compare_to: object | None) -> bool:  # fmt: skip
     """Keep autogenerate from proposing to drop the backend-specific search objects."""
-    return not (reflected and compare_to is None and (name or "").startswith(BACKEND_EXTRAS))
+    table = getattr(getattr(obj, "table", None), "name", None)
+    return not (reflected and compare_to is None and is_backend_extra(type_, name, table))
 
 
 def _configure(connection: Connection) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select, text, update
 
 from tracker.ccf.catalog import CcfCatalog
 from tracker.ccf.store import save_ccf
@@ -36,8 +36,10 @@ from tracker.db.models import (
     TopicArea,
     Venue,
 )
+from tracker.db.postgres import has_search_index
 from tracker.ingest.backfill import backfill_file
 from tracker.ingest.enrich import load_enricher
+from tracker.queries.papers import PaperFilter, search_papers
 
 from .conftest import SEEDS
 
@@ -156,6 +158,21 @@ def test_sqlite_to_postgres_keeps_every_row(source: Engine, target: Engine) -> N
         assert item is not None and item.note == "推荐：值得一读"
         assert item.components == {"tier": 0.1, "fit": 2 / 3}
         assert item.updated_at == datetime(2026, 3, 31, 12, 30, 15, 123456)
+
+
+def test_the_target_fills_its_generated_search_column(source: Engine, target: Engine) -> None:
+    """PostgreSQL computes papers.search_vector (migration 0006) for every copied paper."""
+    assert copy_database(source, target).ok
+    with session_scope(target) as session:
+        assert has_search_index(session)
+        missing = session.scalar(
+            text("SELECT count(*) FROM papers WHERE search_vector IS NULL OR search_vector = ''")
+        )
+        assert missing == 0
+        first = session.scalar(select(Paper).order_by(Paper.arxiv_id).limit(1))
+        assert first is not None
+        page = search_papers(session, PaperFilter(text=first.title), page_size=200)
+        assert page.exact and first.arxiv_id in {row.arxiv_id for row in page.rows}
 
 
 def test_serial_ids_continue_after_the_copy(source: Engine, target: Engine) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from tests.fakearxiv import SAMPLE
 from tracker.cli import main
@@ -15,6 +17,7 @@ from tracker.db.bulkload import PENDING_KEY, begin_first_load, finish_first_load
 from tracker.ingest.backfill import backfill_file
 from tracker.ingest.enrich import NoopEnricher
 from tracker.ingest.runner import save_in_batches, start_run
+from tracker.ingest.upsert import save_records
 from tracker.sources.snapshot import load_snapshot
 
 pytestmark = pytest.mark.sqlite_only
@@ -82,14 +85,14 @@ def test_first_load_puts_back_every_index_and_indexes_every_paper(engine: Engine
 def test_second_backfill_is_no_first_load(engine: Engine, tmp_path: Path) -> None:
     backfill_file(engine, _write_lines(tmp_path / "a.jsonl", 50))
     with engine.connect() as conn:
-        assert begin_first_load(conn) is False
+        assert begin_first_load(conn) is None
     assert _pending(engine) is None
 
 
 def test_a_killed_first_load_is_finished_by_the_next_writer(engine: Engine, tmp_path: Path) -> None:
     schema = _schema(engine)
     with engine.connect() as conn:
-        assert begin_first_load(conn)  # then the process "dies": nothing puts them back
+        assert begin_first_load(conn) is not None  # the process "dies": nothing puts them back
     assert _pending(engine) is not None
     assert {n for _, n, _ in schema} - {n for _, n, _ in _schema(engine)} >= {
         "papers_fts_ai",
@@ -108,7 +111,7 @@ def test_a_killed_first_load_is_resumed_by_the_next_backfill(
 ) -> None:
     schema = _schema(engine)
     with engine.connect() as conn:
-        assert begin_first_load(conn)
+        assert begin_first_load(conn) is not None
     backfill_file(engine, _write_lines(tmp_path / "c.jsonl", 40))
     assert _schema(engine) == schema and _pending(engine) is None
     assert _matches(engine, "the") == _like(engine, "the") > 0
@@ -117,12 +120,52 @@ def test_a_killed_first_load_is_resumed_by_the_next_backfill(
 def test_reindex_finishes_a_killed_first_load(settings, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     schema = _schema(engine)
     with engine.connect() as conn:
-        assert begin_first_load(conn)
+        assert begin_first_load(conn) is not None
         assert finish_first_load(conn) and not finish_first_load(conn)
-        assert begin_first_load(conn)
+        assert begin_first_load(conn) is not None
     result = CliRunner().invoke(
         main, ["db", "reindex"], env={"TRACKER_DATABASE_URL": settings.database_url}
     )
     assert result.exit_code == 0, result.output
     assert "interrupted first load" in result.output
     assert _schema(engine) == schema and _pending(engine) is None
+
+
+def _integrity(engine: Engine) -> None:
+    with engine.begin() as conn:  # raises "database disk image is malformed" when corrupt
+        conn.execute(text("INSERT INTO papers_fts(papers_fts) VALUES ('integrity-check')"))
+
+
+def test_search_catch_up_then_the_rest_at_the_end(engine: Engine, tmp_path: Path) -> None:
+    records = list(load_snapshot(_write_lines(tmp_path / "d.jsonl", 40)))
+    with engine.connect() as conn:
+        search = begin_first_load(conn)
+        assert search is not None and search.valid
+        with Session(bind=conn) as session:
+            save_records(session, records[:30], NoopEnricher())
+            session.commit()
+        assert search.step(conn, rows=10) and search.step(conn, rows=10)
+        assert search.done_up_to == 20
+        with Session(bind=conn) as session:
+            save_records(session, records[30:], NoopEnricher())
+            session.commit()
+        assert search.step(conn, rows=15) and search.done_up_to == 35
+        assert finish_first_load(conn, search)
+    _integrity(engine)
+    assert _matches(engine, "the") == _like(engine, "the") > 0
+
+
+def test_a_paper_changed_during_a_first_load_is_found_by_its_new_words(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with gzip.open(SAMPLE, "rb") as fh:
+        lines = [line for _, line in zip(range(30), fh, strict=False)]
+    changed = json.loads(lines[3])
+    changed["title"] = "Qwertyuiop revisited"
+    path = tmp_path / "dup.jsonl"
+    path.write_bytes(b"".join(lines) + json.dumps(changed).encode() + b"\n")
+    summary = backfill_file(engine, path, batch_size=10)
+    assert summary.ok and summary.counts.updated == 1
+    _integrity(engine)
+    assert _matches(engine, "qwertyuiop") == 1
+    assert _matches(engine, "the") == _like(engine, "the") > 0

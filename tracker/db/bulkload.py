@@ -4,7 +4,10 @@ Inserting a million papers into B-tree indexes and the FTS5 index row by row cos
 building them once from the finished tables (``CREATE INDEX`` sorts; FTS5 ``'rebuild'`` writes
 few, large segments). So a backfill into an empty ``papers`` table first drops the non-unique
 indexes of the paper tables and the FTS5 triggers, and :func:`finish_first_load` puts them
-back and indexes every paper when it ends.
+back when it ends. Meanwhile :class:`SearchCatchUp` indexes the stored papers in FTS5 whenever
+the writer would otherwise wait for its workers, so the full-text index is mostly built by
+then; what is left (or everything, if a paper was updated after it was indexed) is indexed
+at the end.
 
 What was dropped is written to the ``meta`` table in the same transaction as the drop, so a
 load that dies half-way (power cut, ``kill -9``) is finished by the next backfill or ingest, or
@@ -40,20 +43,67 @@ def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def begin_first_load(conn: Connection) -> bool:
-    """Enter first-load mode when ``papers`` is empty (SQLite); True when in it. Commits.
+class SearchCatchUp:
+    """Indexes a first load's papers in ``papers_fts`` chunk by chunk, in rowid order.
 
-    A first load an earlier process left unfinished is resumed (True, nothing more dropped).
+    Only valid while no indexed paper changes: the writer calls :meth:`invalidate` when it
+    updates a paper, and the end of the load then rebuilds the whole index instead.
+    """
+
+    def __init__(self, conn: Connection, *, resumed: bool = False) -> None:
+        self.done_up_to = 0
+        """Every paper with a rowid up to this one is indexed."""
+        self.valid = (
+            not resumed
+            and conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'papers_fts'"
+            ).first()
+            is not None
+        )
+        conn.rollback()
+
+    def invalidate(self) -> None:
+        """An indexed paper may have changed: index everything again at the end."""
+        self.valid = False
+
+    def step(self, conn: Connection, rows: int = 2000) -> bool:
+        """Index up to ``rows`` more stored papers (commits); False when there was none."""
+        if not self.valid:
+            return False
+        _begin(conn)
+        last = conn.exec_driver_sql(
+            "SELECT max(rowid) FROM (SELECT rowid FROM papers WHERE rowid > ? ORDER BY rowid "
+            "LIMIT ?)",
+            (self.done_up_to, rows),
+        ).scalar()
+        if last is None:
+            conn.rollback()
+            return False
+        conn.exec_driver_sql(
+            "INSERT INTO papers_fts(rowid, title, abstract, authors) "
+            "SELECT rowid, title, abstract, authors FROM papers WHERE rowid > ? AND rowid <= ?",
+            (self.done_up_to, last),
+        )
+        conn.commit()
+        self.done_up_to = int(last)
+        return True
+
+
+def begin_first_load(conn: Connection) -> SearchCatchUp | None:
+    """Enter first-load mode when ``papers`` is empty (SQLite); None when not. Commits.
+
+    A first load an earlier process left unfinished is resumed (nothing more is dropped, and
+    the full-text index is rebuilt at the end). The answer indexes papers as they arrive.
     """
     if not _is_sqlite(conn):
-        return False
+        return None
     _begin(conn)
     if _pending(conn) is not None:
         conn.rollback()
-        return True
+        return SearchCatchUp(conn, resumed=True)
     if conn.exec_driver_sql("SELECT 1 FROM papers LIMIT 1").first() is not None:
         conn.rollback()
-        return False
+        return None
     tables, triggers = ", ".join("?" * len(TABLES)), ", ".join("?" * len(FTS_TRIGGERS))
     rows = conn.exec_driver_sql(
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
@@ -73,13 +123,14 @@ def begin_first_load(conn: Connection) -> bool:
     )
     conn.commit()
     log.info("first load: %d indexes and triggers are put back at the end", len(dropped))
-    return True
+    return SearchCatchUp(conn)
 
 
-def finish_first_load(conn: Connection) -> bool:
+def finish_first_load(conn: Connection, search: SearchCatchUp | None = None) -> bool:
     """Recreate what :func:`begin_first_load` dropped and index every paper; True if it did.
 
-    One transaction: the indexes, the FTS5 ``'rebuild'`` and the removal of the ``meta`` note.
+    One transaction: the indexes, the full-text index (the papers ``search`` has not indexed
+    yet, or an FTS5 ``'rebuild'``) and the removal of the ``meta`` note.
     """
     if not _is_sqlite(conn):
         return False
@@ -97,7 +148,13 @@ def finish_first_load(conn: Connection) -> bool:
     has_fts = conn.exec_driver_sql(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'papers_fts'"
     ).first()
-    if has_fts is not None:
+    if has_fts is not None and search is not None and search.valid:
+        conn.exec_driver_sql(
+            "INSERT INTO papers_fts(rowid, title, abstract, authors) "
+            "SELECT rowid, title, abstract, authors FROM papers WHERE rowid > ?",
+            (search.done_up_to,),
+        )
+    elif has_fts is not None:
         conn.exec_driver_sql("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')")
     conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (PENDING_KEY,))
     conn.commit()

@@ -273,7 +273,7 @@ def save_json_lines(
     pending: deque[tuple[int, _Todo, AsyncResult[Parsed] | Parsed]] = deque()
     try:
         with engine.connect() as conn, bulk_load_pragmas(conn):
-            first_load = begin_first_load(conn)
+            first_load = begin_first_load(conn)  # None, or indexes search in idle time
 
             def store(size: int, todo: _Todo, parsed: Parsed) -> None:
                 with Session(bind=conn) as session:
@@ -285,6 +285,8 @@ def save_json_lines(
                         parsed = parse_block(todo.lines, todo.hashes, enrich)
                         counts = _store_block(session, parsed, enrich, summary.run_id)
                     counts.unchanged += todo.skipped
+                    if counts.updated and first_load is not None:
+                        first_load.invalidate()  # triggers are off: rebuild search at the end
                     summary.counts.add(counts)
                     summary.errors += len(parsed.errors)
                     if not parsed.errors:
@@ -309,7 +311,13 @@ def save_json_lines(
             def drain(keep: int) -> None:
                 while len(pending) > keep:
                     size, todo, result = pending.popleft()
-                    store(size, todo, result if isinstance(result, Parsed) else result.get())
+                    if isinstance(result, Parsed):
+                        store(size, todo, result)
+                        continue
+                    while first_load is not None and not result.ready():
+                        if not first_load.step(conn):  # waiting anyway: index for search
+                            break
+                    store(size, todo, result.get())
 
             def load() -> None:
                 known = _stored_blocks(conn)
@@ -343,12 +351,12 @@ def save_json_lines(
             except Exception:
                 # Stopped or failed: what was stored stays, so build its indexes now. (After a
                 # second Ctrl-C or a kill, the next backfill resumes the first load instead.)
-                if first_load:
+                if first_load is not None:
                     conn.rollback()
-                    finish_first_load(conn)
+                    finish_first_load(conn, first_load)
                 raise
-            if first_load:
-                finish_first_load(conn)
+            if first_load is not None:
+                finish_first_load(conn, first_load)
     finally:
         if pool is not None:
             pool.terminate()
