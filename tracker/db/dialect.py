@@ -44,12 +44,13 @@ def chunks(items: Sequence[Any], size: int = SQLITE_MAX_VARIABLES) -> list[Seque
 BULK_LOAD_PRAGMAS = {
     "synchronous": "OFF",
     "cache_size": "-65536",
-    "temp_store": "MEMORY",
     "wal_autocheckpoint": "10000",
 }
 """SQLite settings for a backfill's writer connection: no fsync per commit, a 64 MB page cache
 (inside the RSS budget), bigger WAL between checkpoints. A crash can lose the last batches,
-which a re-run restores; they are put back when the backfill ends."""
+which a re-run restores; they are put back when the backfill ends. Temporary files stay files:
+with ``temp_store=MEMORY`` the sort of a first load's ``CREATE INDEX`` holds the whole index in
+the writer's memory (100 vs 72 MB more for the largest index at 1M, and 4.2 vs 2.5 s)."""
 
 
 FTS_BULK_AUTOMERGE = 16

@@ -282,7 +282,7 @@ class SnapshotBlock(Base):
     __tablename__ = "snapshot_blocks"
 
     digest: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    """63-bit BLAKE2b of the block's bytes."""
+    """63 bits of the SHA-256 of the block's bytes."""
     lines: Mapped[int] = mapped_column(Integer)
     last_id: Mapped[str] = mapped_column(String(32))
     """arXiv id of the block's last line: checked to be stored before the block is skipped."""
