@@ -110,8 +110,12 @@ def test_cli_backfill_reports_bad_lines_and_summary(
     assert result.exit_code == 0, result.output
     assert "line 11: invalid JSON" in result.output and "line 22: missing id" in result.output
     assert "backfill: new 30, updated 0, unchanged 0" in result.output
-    again = CliRunner().invoke(main, ["backfill", str(path), "--no-progress"], env=env)
+    again = CliRunner().invoke(
+        main, ["backfill", str(path), "--no-progress", "--workers", "0"], env=env
+    )
     assert "backfill: new 0, updated 0, unchanged 30" in again.output
+    bad = CliRunner().invoke(main, ["backfill", str(path), "--workers", "-1"], env=env)
+    assert bad.exit_code == 2 and "--workers" in bad.output
 
 
 def test_cli_backfill_of_a_missing_file_fails(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -24,7 +24,7 @@ from tracker.db.postgres import (
     paper_search_condition,
     tsquery_text,
 )
-from tracker.queries import papers
+from tracker.queries import papers, search_pg
 from tracker.queries.papers import COUNT_CAP, PaperFilter, search_papers
 
 from .pgserver import PostgresServer
@@ -277,7 +277,7 @@ def test_every_plan_lists_the_same_pages(
         monkeypatch.setattr(papers, cost, 0.0 if count_scan == "planner" else 1e9)
     monkeypatch.setattr(papers, "ORDERED_ROW_US", 0.0 if listing == "ordered" else 1e9)
     if listing == "narrow-window":
-        monkeypatch.setattr(papers, "WINDOW_SPARE", 0.01)  # too small: it has to grow
+        monkeypatch.setattr(search_pg, "WINDOW_SPARE", 0.01)  # too small: it has to grow
     with session_scope(corpus) as session:
         for flt in SEARCHES:
             for page in (1, 2, 41, 80):
@@ -343,18 +343,18 @@ def test_cost_helpers() -> None:
     assert stats.word_share("Graph") == 0.05 and stats.word_share("unlisted") == 0.0
 
     def postings(words: list[str], prefix: bool = False) -> float:
-        return papers._posting_share(stats, words, prefix) * stats.rows
+        return search_pg._posting_share(stats, words, prefix) * stats.rows
 
     assert postings(["language", "model"]) == pytest.approx(800_000)  # both lists in full
     assert postings(["graph", "model"]) == pytest.approx(450_000)  # "model" skipped through
     assert postings(["graph", "model"], prefix=True) == pytest.approx(750_000)
     # Common words: a scan meets 1,001 matches within 7,000 rows, sooner than GIN's lists.
-    assert papers._seq_counts_faster(150_000, postings(["language", "model"]), stats.rows)
+    assert search_pg._seq_counts_faster(150_000, postings(["language", "model"]), stats.rows)
     # A term in 7% of the papers: the index wins (90 ms of scanning against about 10 ms).
-    assert not papers._seq_counts_faster(70_000, 70_000, stats.rows)
+    assert not search_pg._seq_counts_faster(70_000, 70_000, stats.rows)
     # The count's last match in block 999 of 10 rows a page: 1,001 in 10,000 rows.
-    assert papers._matching_share("(999,3)", stats) == pytest.approx(0.1001)
-    assert papers._matching_share(None, stats) == pytest.approx(0.001001)
+    assert search_pg._matching_share("(999,3)", stats) == pytest.approx(0.1001)
+    assert search_pg._matching_share(None, stats) == pytest.approx(0.001001)
 
 
 @pytest.mark.postgres

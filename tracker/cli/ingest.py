@@ -123,12 +123,23 @@ def recheck(app: AppContext, months: int | None, progress: bool | None) -> None:
     show_default=True,
     help="Records per transaction.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Processes that parse and enrich JSON lines [default: one per CPU, at most 4; "
+    "0: none].",
+)
 @progress_option
 @pass_app
-def backfill(app: AppContext, file: Path, batch_size: int, progress: bool | None) -> None:
+def backfill(
+    app: AppContext, file: Path, batch_size: int, workers: int | None, progress: bool | None
+) -> None:
     """Load a snapshot FILE: Kaggle JSON lines (.jsonl, .jsonl.gz) or an OAI-PMH arXivRaw .xml.
 
-    Re-running with the same file changes nothing; bad lines are reported and skipped.
+    Re-running with the same file changes nothing (blocks stored before are skipped unread);
+    bad lines are reported and skipped. Into an empty database, the indexes and the full-text
+    index are finished at the end.
     """
     report = LoadReport()
     stop = threading.Event()
@@ -154,6 +165,7 @@ def backfill(app: AppContext, file: Path, batch_size: int, progress: bool | None
                 lock=lock,
                 should_stop=stop.is_set,
                 report=report,
+                workers=workers,
                 progress=_progress_default() if progress is None else progress,
             )
     except LockHeldError as exc:
