@@ -27,7 +27,7 @@ demo: venv  ## migrate, load CCF + topics + the bundled arXiv sample, build list
 	$(MAKE) serve
 
 serve: venv  ## serve the dashboard on http://localhost:$(PORT)
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true \
+	$(BIN)/python -m dashboard.serve --server.port $(PORT) --server.headless true \
 	    --browser.gatherUsageStats false
 
 test: venv system-deps  ## run the whole test suite (SQLite and PostgreSQL, browser included)

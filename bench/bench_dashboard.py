@@ -48,14 +48,15 @@ def _free_port() -> int:
 
 @contextmanager
 def serve(url: str, folder: Path) -> Iterator[str]:
-    """``streamlit run dashboard/app.py`` on a free port; yields its base URL."""
+    """``python -m dashboard.serve`` (``streamlit run dashboard/app.py`` with the heavy imports
+    done first) on a free port; yields its base URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update(TRACKER_DATABASE_URL=url, TRACKER_CONFIG=str(folder / "none.toml"))
     log_path = folder / "streamlit-bench.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            [sys.executable, "-m", "dashboard.serve",
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],

@@ -36,6 +36,16 @@ def _is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
+FIRST_LOAD_CACHE_KIB = 16384
+"""SQLite page cache of a first load's writer. Without secondary indexes it only appends, so a
+small cache costs nothing, and ``CREATE INDEX`` sorts in as much memory as the cache: at 300k
+papers the largest index peaked at 48 MB with 16 MB, at 103 MB with 64 MB (0.5–0.8 s both)."""
+
+
+def _small_cache(conn: Connection) -> None:
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{FIRST_LOAD_CACHE_KIB}")
+
+
 def _begin(conn: Connection) -> None:
     """Open the transaction now: the stdlib driver would run DDL in autocommit."""
     raw = conn.connection.driver_connection
@@ -100,6 +110,7 @@ def begin_first_load(conn: Connection) -> SearchCatchUp | None:
     _begin(conn)
     if _pending(conn) is not None:
         conn.rollback()
+        _small_cache(conn)
         return SearchCatchUp(conn, resumed=True)
     if conn.exec_driver_sql("SELECT 1 FROM papers LIMIT 1").first() is not None:
         conn.rollback()
@@ -123,6 +134,7 @@ def begin_first_load(conn: Connection) -> SearchCatchUp | None:
     )
     conn.commit()
     log.info("first load: %d indexes and triggers are put back at the end", len(dropped))
+    _small_cache(conn)
     return SearchCatchUp(conn)
 
 
