@@ -127,8 +127,7 @@ def recheck(app: AppContext, months: int | None, progress: bool | None) -> None:
     "--workers",
     type=click.IntRange(min=0),
     default=None,
-    help="Processes that parse and enrich JSON lines [default: one per CPU, at most 4; "
-    "0: none].",
+    help="Processes that parse and enrich JSON lines [default: one per CPU, at most 4; 0: none].",
 )
 @progress_option
 @pass_app

@@ -39,9 +39,8 @@ def _is_sqlite(conn: Connection) -> bool:
 INDEX_BUILD_CACHE_KIB = 16384
 """SQLite page cache while the end of a first load builds its indexes: ``CREATE INDEX`` sorts
 in as much memory as the cache, so at 300k papers the largest index peaked at 48 MB with a
-16 MB cache and at 103 MB with 64 MB (0.5–0.8 s both). The load itself keeps its larger cache:
-papers arrive in no particular id order, and with 16 MB a 1M load ran at 4,987 instead of
-6,917 records/s (its primary-key inserts missed the cache)."""
+16 MB cache and at 103 MB with 64 MB (0.5–0.8 s both). The load itself keeps the bulk-load
+cache (64 MB); docs/benchmarks.md compares both."""
 
 
 def _begin(conn: Connection) -> None:
