@@ -3,8 +3,8 @@
 The same as ``streamlit run dashboard/app.py``, except that the heavy libraries every page
 needs (pandas, Altair, SQLAlchemy) are imported before the server starts, not while the first
 visitor waits: they take about 2–3 s to import on a small machine, most of the first page's
-time after a start. Only third-party modules are imported early; the dashboard's own modules
-need Streamlit's runtime (their caches) and load with the first page as before.
+time after a start. The dashboard's own modules need Streamlit's runtime (their caches) and
+load with the first page as before.
 """
 
 from __future__ import annotations
@@ -14,7 +14,22 @@ import sys
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent / "app.py"
-PRELOAD = ("pandas", "altair", "sqlalchemy", "sqlalchemy.orm")
+PRELOAD = (
+    "pandas",
+    "altair",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "tracker.db.engine",
+    "tracker.queries.changes",
+    "tracker.queries.directory",
+    "tracker.queries.facets",
+    "tracker.queries.health",
+    "tracker.queries.papers",
+    "tracker.queries.trends",
+    "tracker.readinglists",
+)
+"""Imported before the server starts: the heavy libraries and the project's query modules
+(plain Python; the dashboard's own modules need Streamlit's runtime and load with a page)."""
 
 
 def preload(modules: tuple[str, ...] = PRELOAD) -> list[str]:

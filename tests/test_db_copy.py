@@ -169,6 +169,14 @@ def test_the_target_fills_its_generated_search_column(source: Engine, target: En
             text("SELECT count(*) FROM papers WHERE search_vector IS NULL OR search_vector = ''")
         )
         assert missing == 0
+        # Analyzed by the copy: the search picks its scans from these statistics.
+        analyzed = session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stats WHERE tablename = 'papers' AND schemaname = "
+                "current_schema() AND attname = 'search_vector'"
+            )
+        )
+        assert analyzed == 1
         first = session.scalar(select(Paper).order_by(Paper.arxiv_id).limit(1))
         assert first is not None
         page = search_papers(session, PaperFilter(text=first.title), page_size=200)

@@ -24,7 +24,7 @@ from tracker.db.postgres import (
     paper_search_condition,
     tsquery_text,
 )
-from tracker.queries import papers, search_pg
+from tracker.queries import search_pg
 from tracker.queries.papers import COUNT_CAP, PaperFilter, search_papers
 
 from .pgserver import PostgresServer
@@ -274,8 +274,8 @@ def test_every_plan_lists_the_same_pages(
 ) -> None:
     # Force each branch through its cost constants; the SQL then runs for real.
     for cost in ("SEQ_ROW_US", "FILTER_ROW_US"):  # a free scan: the planner picks
-        monkeypatch.setattr(papers, cost, 0.0 if count_scan == "planner" else 1e9)
-    monkeypatch.setattr(papers, "ORDERED_ROW_US", 0.0 if listing == "ordered" else 1e9)
+        monkeypatch.setattr(search_pg, cost, 0.0 if count_scan == "planner" else 1e9)
+    monkeypatch.setattr(search_pg, "ORDERED_ROW_US", 0.0 if listing == "ordered" else 1e9)
     if listing == "narrow-window":
         monkeypatch.setattr(search_pg, "WINDOW_SPARE", 0.01)  # too small: it has to grow
     with session_scope(corpus) as session:
@@ -320,10 +320,10 @@ def test_a_common_last_word_is_not_a_prefix(
     with session_scope(corpus) as session:
         beta_or_betas = set(_expected_all(session, PaperFilter(text="beta")))
         gamma = set(_expected_all(session, PaperFilter(text="gamma")))
-        monkeypatch.setattr(papers, "PREFIX_MAX_DOCS", 10**9)  # nothing is common: a prefix
+        monkeypatch.setattr(search_pg, "PREFIX_MAX_DOCS", 10**9)  # nothing is common: a prefix
         page = search_papers(session, PaperFilter(text="gamma beta"))
         assert page.total == len(beta_or_betas & gamma) == 120
-        monkeypatch.setattr(papers, "PREFIX_MAX_DOCS", 1000)  # beta is in 1,200: whole word
+        monkeypatch.setattr(search_pg, "PREFIX_MAX_DOCS", 1000)  # beta is in 1,200: whole word
         whole = search_papers(session, PaperFilter(text="gamma beta"))
         assert [r.arxiv_id for r in whole.rows] == _expected(
             session, PaperFilter(text="gamma beta"), 1, prefix=False

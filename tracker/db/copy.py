@@ -202,4 +202,6 @@ def copy_database(
                 )
         if dst.dialect.name == "postgresql":
             _reset_sequences(dst, tables)
+            for table in tables:  # fresh statistics: search picks its scans from them
+                dst.execute(text(f'ANALYZE "{table.name}"'))
     return report
