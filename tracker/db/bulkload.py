@@ -36,11 +36,16 @@ def _is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
-INDEX_BUILD_CACHE_KIB = 16384
-"""SQLite page cache while the end of a first load builds its indexes: ``CREATE INDEX`` sorts
-in as much memory as the cache, so at 300k papers the largest index peaked at 48 MB with a
-16 MB cache and at 103 MB with 64 MB (0.5–0.8 s both). The load itself keeps the bulk-load
-cache (64 MB); docs/benchmarks.md compares both."""
+FIRST_LOAD_CACHE_KIB = 16384
+"""SQLite page cache of a first load's writer (instead of the bulk-load 64 MB). Without
+secondary indexes the load mostly appends, and ``CREATE INDEX`` sorts in as much memory as the
+cache: at 300k papers the largest index peaked at 48 MB with 16 MB and at 103 MB with 64 MB
+(0.5–0.8 s both). At 1M the writer peaked at 269 instead of 320 MB, at the same speed within
+this VM's run-to-run spread (docs/benchmarks.md)."""
+
+
+def _small_cache(conn: Connection) -> None:
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{FIRST_LOAD_CACHE_KIB}")
 
 
 def _begin(conn: Connection) -> None:
@@ -107,6 +112,7 @@ def begin_first_load(conn: Connection) -> SearchCatchUp | None:
     _begin(conn)
     if _pending(conn) is not None:
         conn.rollback()
+        _small_cache(conn)
         return SearchCatchUp(conn, resumed=True)
     if conn.exec_driver_sql("SELECT 1 FROM papers LIMIT 1").first() is not None:
         conn.rollback()
@@ -130,6 +136,7 @@ def begin_first_load(conn: Connection) -> SearchCatchUp | None:
     )
     conn.commit()
     log.info("first load: %d indexes and triggers are put back at the end", len(dropped))
+    _small_cache(conn)
     return SearchCatchUp(conn)
 
 
@@ -146,7 +153,7 @@ def finish_first_load(conn: Connection, search: SearchCatchUp | None = None) -> 
     if dropped is None:
         conn.rollback()
         return False
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{INDEX_BUILD_CACHE_KIB}")
+    _small_cache(conn)
     for kind, name, sql in dropped:
         exists = conn.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?", (kind, name)

@@ -6,7 +6,7 @@ only reads and hashes the file. For every other block the writer (this process) 
 every line's id and hash and drops the lines whose hash equals the one stored with that
 paper: they were stored from this very line, so they are neither parsed nor enriched. The
 remaining lines go to worker processes, which parse them and compute topics and venue; the
-writer stores the results in order, one transaction per block. At most ``2 * workers``
+writer stores the results in order, one transaction per block. At most ``workers + 1``
 blocks are in flight, so memory does not grow with the file.
 
 On SQLite, a paper that is certainly new (its id is neither stored nor in another block in
@@ -343,7 +343,7 @@ def save_json_lines(
                     else:
                         args = (todo.lines, todo.hashes, todo.fresh)
                         pending.append((len(block), todo, pool.apply_async(_work, args)))
-                    drain(2 * workers)
+                    drain(workers + 1)  # each worker busy, one block waiting: bounded memory
                 drain(0)
 
             try:
