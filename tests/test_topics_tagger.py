@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from tracker.cli import main
 from tracker.config import PROJECT_ROOT
 from tracker.topics.evaluate import evaluate, load_labeled
-from tracker.topics.matcher import PhraseMatcher, phrase_words, reference_count
+from tracker.topics.matcher import Phrase, PhraseMatcher, phrase_words, stem, tokens
 from tracker.topics.tagger import Tagger, tag_paper
 
 LABELED = Path(__file__).parent / "fixtures" / "topics_labeled.jsonl"
@@ -212,3 +212,21 @@ def test_matcher_word_rules() -> None:
     assert m.count(text) == {0: 3, 1: 2, 2: 2, 3: 2, 4: 1, 5: 2}
     assert m.count("") == {} and m.count("— ü —") == {}
     assert PhraseMatcher([]).count("model") == {}
+
+
+def reference_count(phrases: list[Phrase], text: str) -> dict[int, int]:
+    """The counts :meth:`PhraseMatcher.count` must give, by a plain token-by-token scan."""
+    toks = tokens(text)
+    counts: dict[int, int] = {}
+    for pid, words in enumerate(phrases):
+        n = len(words)
+        for i in range(len(toks) - n + 1 if words else 0):
+            if _word_matches(words[0], toks[i]) and all(
+                _word_matches(w, t) for w, t in zip(words, toks[i : i + n], strict=True)
+            ):
+                counts[pid] = counts.get(pid, 0) + 1
+    return counts
+
+
+def _word_matches(word: str, token: str) -> bool:
+    return token.startswith(word[:-1]) if word.endswith("*") else stem(token) == word

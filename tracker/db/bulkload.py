@@ -22,19 +22,15 @@ import logging
 
 from sqlalchemy import Connection, Engine
 
+from tracker.db.dialect import FTS_TRIGGERS, begin_now, index_papers_fts, sqlite_has
+
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "first_load_pending"
 """``meta`` key holding the DDL a first load dropped (JSON list), while the load runs."""
 TABLES = ("papers", "paper_versions", "paper_topics")
-FTS_TRIGGERS = ("papers_fts_ai", "papers_fts_ad", "papers_fts_au")
-"""Migration 0002's triggers keeping ``papers_fts`` in step. All go: an update or delete would
-otherwise remove a paper's terms from an index that never received them (a corrupt index)."""
-
-
-def _is_sqlite(conn: Connection) -> bool:
-    return conn.dialect.name == "sqlite"
-
+# All of FTS_TRIGGERS go: an update or delete would otherwise remove a paper's terms from an
+# index that never received them (a corrupt index).
 
 FIRST_LOAD_CACHE_KIB = 16384
 """SQLite page cache of a first load's writer (instead of the bulk-load 64 MB). Without
@@ -48,11 +44,8 @@ def _small_cache(conn: Connection) -> None:
     conn.exec_driver_sql(f"PRAGMA cache_size=-{FIRST_LOAD_CACHE_KIB}")
 
 
-def _begin(conn: Connection) -> None:
-    """Open the transaction now: the stdlib driver would run DDL in autocommit."""
-    raw = conn.connection.driver_connection
-    if raw is not None and not raw.in_transaction:
-        conn.exec_driver_sql("BEGIN")
+def _is_sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
 
 
 class SearchCatchUp:
@@ -65,13 +58,7 @@ class SearchCatchUp:
     def __init__(self, conn: Connection, *, resumed: bool = False) -> None:
         self.done_up_to = 0
         """Every paper with a rowid up to this one is indexed."""
-        self.valid = (
-            not resumed
-            and conn.exec_driver_sql(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'papers_fts'"
-            ).first()
-            is not None
-        )
+        self.valid = not resumed and sqlite_has(conn, "table", "papers_fts")
         conn.rollback()
 
     def invalidate(self) -> None:
@@ -82,7 +69,7 @@ class SearchCatchUp:
         """Index up to ``rows`` more stored papers (commits); False when there was none."""
         if not self.valid:
             return False
-        _begin(conn)
+        begin_now(conn)
         last = conn.exec_driver_sql(
             "SELECT max(rowid) FROM (SELECT rowid FROM papers WHERE rowid > ? ORDER BY rowid "
             "LIMIT ?)",
@@ -91,11 +78,7 @@ class SearchCatchUp:
         if last is None:
             conn.rollback()
             return False
-        conn.exec_driver_sql(
-            "INSERT INTO papers_fts(rowid, title, abstract, authors) "
-            "SELECT rowid, title, abstract, authors FROM papers WHERE rowid > ? AND rowid <= ?",
-            (self.done_up_to, last),
-        )
+        index_papers_fts(conn, self.done_up_to, int(last))
         conn.commit()
         self.done_up_to = int(last)
         return True
@@ -109,7 +92,7 @@ def begin_first_load(conn: Connection) -> SearchCatchUp | None:
     """
     if not _is_sqlite(conn):
         return None
-    _begin(conn)
+    begin_now(conn)
     if _pending(conn) is not None:
         conn.rollback()
         _small_cache(conn)
@@ -148,28 +131,19 @@ def finish_first_load(conn: Connection, search: SearchCatchUp | None = None) -> 
     """
     if not _is_sqlite(conn):
         return False
-    _begin(conn)
+    begin_now(conn)
     dropped = _pending(conn)
     if dropped is None:
         conn.rollback()
         return False
     _small_cache(conn)
     for kind, name, sql in dropped:
-        exists = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?", (kind, name)
-        ).first()
-        if exists is None:
+        if not sqlite_has(conn, kind, name):
             conn.exec_driver_sql(sql)
-    has_fts = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'papers_fts'"
-    ).first()
-    if has_fts is not None and search is not None and search.valid:
-        conn.exec_driver_sql(
-            "INSERT INTO papers_fts(rowid, title, abstract, authors) "
-            "SELECT rowid, title, abstract, authors FROM papers WHERE rowid > ?",
-            (search.done_up_to,),
-        )
-    elif has_fts is not None:
+    has_fts = sqlite_has(conn, "table", "papers_fts")
+    if has_fts and search is not None and search.valid:
+        index_papers_fts(conn, search.done_up_to)
+    elif has_fts:
         conn.exec_driver_sql("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')")
     conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (PENDING_KEY,))
     conn.commit()
@@ -188,10 +162,7 @@ def finish_pending_load(engine: Engine) -> bool:
 
 
 def _pending(conn: Connection) -> list[tuple[str, str, str]] | None:
-    has_meta = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-    ).first()
-    if has_meta is None:
+    if not sqlite_has(conn, "table", "meta"):
         return None
     value = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (PENDING_KEY,)).scalar()
     if value is None:

@@ -58,12 +58,36 @@ FTS_BULK_AUTOMERGE = 16
 the index's share of a backfill by about a quarter; the default (4) is put back at the end."""
 
 
+def sqlite_has(conn: Connection, kind: str, name: str) -> bool:
+    """True when the SQLite schema has an object of that kind (``table``, ``index`` ...)."""
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?", (kind, name)
+    ).first()
+    return found is not None
+
+
+def begin_now(conn: Connection) -> None:
+    """Open the transaction now: the stdlib driver would run DDL in autocommit."""
+    raw = conn.connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+
+
+def index_papers_fts(conn: Connection, after: int, up_to: int | None = None) -> None:
+    """Add the papers with ``after < rowid <= up_to`` (no upper bound: None) to ``papers_fts``."""
+    sql = (
+        "INSERT INTO papers_fts(rowid, title, abstract, authors) "
+        "SELECT rowid, title, abstract, authors FROM papers WHERE rowid > ?"
+    )
+    if up_to is None:
+        conn.exec_driver_sql(sql, (after,))
+    else:
+        conn.exec_driver_sql(sql + " AND rowid <= ?", (after, up_to))
+
+
 def _fts_automerge(conn: Connection, value: int | None) -> int | None:
     """Set ``papers_fts``'s automerge (None: leave it); returns the previous value."""
-    exists = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'papers_fts_config'"
-    ).scalar()
-    if not exists:
+    if not sqlite_has(conn, "table", "papers_fts_config"):
         return None
     old = conn.exec_driver_sql("SELECT v FROM papers_fts_config WHERE k = 'automerge'").scalar()
     if value is not None:
@@ -97,6 +121,8 @@ def bulk_load_pragmas(conn: Connection) -> Iterator[Connection]:
 
 FTS_INSERT_TRIGGER = "papers_fts_ai"
 """The trigger of migration 0002 that indexes each new paper in ``papers_fts``, row by row."""
+FTS_TRIGGERS = (FTS_INSERT_TRIGGER, "papers_fts_ad", "papers_fts_au")
+"""All of migration 0002's triggers keeping ``papers_fts`` in step with ``papers``."""
 
 
 @contextmanager
@@ -111,23 +137,17 @@ def deferred_fts(session: Session) -> Iterator[None]:
         yield
         return
     conn = session.connection()
-    raw = conn.connection.driver_connection
-    if raw is not None and not raw.in_transaction:
-        conn.exec_driver_sql("BEGIN")  # the stdlib driver would run the DROP in autocommit
+    begin_now(conn)  # the DROP below must be part of the block's transaction
     trigger_sql: str | None = conn.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (FTS_INSERT_TRIGGER,)
     ).scalar()
     if trigger_sql is None:
         yield
         return
-    last = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM papers").scalar()
+    last = int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM papers").scalar() or 0)
     conn.exec_driver_sql(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
     yield
-    conn.exec_driver_sql(
-        "INSERT INTO papers_fts(rowid, title, abstract, authors) "
-        "SELECT rowid, title, abstract, authors FROM papers WHERE rowid > ?",
-        (last,),
-    )
+    index_papers_fts(conn, last)
     conn.exec_driver_sql(trigger_sql)
 
 
@@ -166,10 +186,7 @@ def rebuild_search_index(session: Session) -> str:
     rebuild re-reads every paper. PostgreSQL's GIN index is rebuilt with ``REINDEX``.
     """
     if dialect_name(session) == "sqlite":
-        exists = session.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'papers_fts'")
-        ).first()
-        if exists is None:
+        if not sqlite_has(session.connection(), "table", "papers_fts"):
             return "no full-text index (run `tracker db upgrade`)"
         session.execute(text("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')"))
         return "papers_fts rebuilt"

@@ -122,21 +122,3 @@ def phrase_words(phrase: str) -> Phrase:
             continue
         words.extend(stem(tok) for tok in tokens(raw))
     return tuple(words)
-
-
-def reference_count(phrases: Sequence[Phrase], text: str) -> dict[int, int]:
-    """The same counts as :meth:`PhraseMatcher.count`, by a plain scan (slow; for tests)."""
-    toks = tokens(text)
-    counts: dict[int, int] = {}
-    for pid, words in enumerate(phrases):
-        n = len(words)
-        for i in range(len(toks) - n + 1 if words else 0):
-            if _word_matches(words[0], toks[i]) and all(
-                _word_matches(w, t) for w, t in zip(words, toks[i : i + n], strict=True)
-            ):
-                counts[pid] = counts.get(pid, 0) + 1
-    return counts
-
-
-def _word_matches(word: str, token: str) -> bool:
-    return token.startswith(word[:-1]) if word.endswith("*") else stem(token) == word
