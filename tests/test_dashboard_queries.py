@@ -39,6 +39,9 @@ def test_month_helpers() -> None:
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query('diffusion "OR" NEAR(x') == '"diffusion" "OR" "NEAR" "x"*'
     assert fts_query("  ;; ") == ""
+    # papers_fts keeps no positions, so a word FTS5 would split is split here (no phrase)
+    assert fts_query("GPT-4 text-to-ima") == '"GPT" "4" "text" "to" "ima"*'
+    assert fts_query("naïve snake_case") == '"naïve" "snake" "case"*'
 
 
 def test_venue_labels() -> None:

@@ -68,13 +68,22 @@ def block_digest(block: Block) -> int:
     return int.from_bytes(digest.digest()[:8], "big") >> 1
 
 
+# The ASCII characters ``str.split()`` splits on, each turned into a space.
+_ASCII_SPACES = bytes(32 if chr(c).isspace() else c for c in range(256))
+
+
 def _clean(text: Any) -> str | None:
+    """``" ".join(text.split())`` or None; ASCII text (nearly all) the fast way, same result."""
     if text is None:
         return None
     if not isinstance(text, str):
         raise SlowPath
-    cleaned = " ".join(text.split())
-    return cleaned or None
+    if not text.isascii():
+        return " ".join(text.split()) or None
+    folded = text.encode("ascii").translate(_ASCII_SPACES)
+    while b"  " in folded:
+        folded = folded.replace(b"    ", b" ").replace(b"  ", b" ")
+    return folded.strip().decode("ascii") or None
 
 
 def _date(text: Any) -> datetime:

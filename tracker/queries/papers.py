@@ -25,6 +25,7 @@ from sqlalchemy import (
     and_,
     column,
     exists,
+    false,
     func,
     literal_column,
     or_,
@@ -66,6 +67,8 @@ def _compile_fts_first(element: _FtsFirstJoin, compiler: Any, **kw: Any) -> str:
 
 
 _WORD_RE = re.compile(r"\w[\w.\-+']*", re.UNICODE)
+_TOKEN_RE = re.compile(r"[^\W_]+")
+"""What FTS5's ``unicode61`` tokenizer keeps as one token: letters and digits."""
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,17 @@ class PaperPage:
         return max(1, -(-self.total // self.page_size))
 
 
+def fts_tokens(user_text: str) -> list[str]:
+    """The words of free text as ``papers_fts`` splits them: runs of letters and digits.
+
+    The index keeps no positions (migration 0008), so "GPT-4" is searched as "GPT" and "4".
+    """
+    return _TOKEN_RE.findall(user_text)
+
+
 def fts_query(user_text: str, prefix: bool = True) -> str:
     """Turn free text into a safe FTS5 query: every word must occur; the last may be a prefix."""
-    words = _WORD_RE.findall(user_text)
+    words = fts_tokens(user_text)
     if not words:
         return ""
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]
@@ -136,7 +147,7 @@ def fts_query(user_text: str, prefix: bool = True) -> str:
 
 def _prefix_is_cheap(session: Session, user_text: str) -> bool:
     """True unless the last word is a whole word in :data:`PREFIX_MAX_DOCS` papers or more."""
-    words = _WORD_RE.findall(user_text)
+    words = fts_tokens(user_text)
     if not words:
         return False
     counted = session.scalar(
@@ -176,7 +187,9 @@ def _fts_match(session: Session, flt: PaperFilter) -> Any | None:
     if not flt.text.strip() or not has_fts(session):
         return None
     query = fts_query(flt.text, prefix=_prefix_is_cheap(session, flt.text))
-    return text("papers_fts MATCH :fts_query").bindparams(fts_query=query) if query else None
+    if not query:  # only punctuation such as "_": nothing can match it
+        return false() if _WORD_RE.search(flt.text) else None
+    return text("papers_fts MATCH :fts_query").bindparams(fts_query=query)
 
 
 def _conditions(session: Session, flt: PaperFilter, tiers: Any, fts: bool) -> list[Any]:
