@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Connection, Engine, Table, select
+from sqlalchemy import Connection, Engine, Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -150,11 +150,16 @@ def _work(block: Block, hashes: dict[int, int], fresh: dict[int, str]) -> Parsed
     return parse_block(block, hashes, _Worker.enrich, fresh, _Worker.context)
 
 
+_STORED_HASHES = select(PAPERS.c.arxiv_id, PAPERS.c.source_hash).where(
+    PAPERS.c.arxiv_id.in_(bindparam("ids", expanding=True))
+)
+"""One cached statement: an ``in_()`` of literal ids would build a bind object per id."""
+
+
 def _stored_hashes(conn: Connection, ids: list[str]) -> dict[str, int | None]:
     found: dict[str, int | None] = {}
     for part in chunks(ids):
-        stmt = select(PAPERS.c.arxiv_id, PAPERS.c.source_hash).where(PAPERS.c.arxiv_id.in_(part))
-        found.update((row[0], row[1]) for row in conn.execute(stmt))
+        found.update((row[0], row[1]) for row in conn.execute(_STORED_HASHES, {"ids": part}))
     return found
 
 

@@ -1,4 +1,4 @@
-"""Count phrase occurrences in a text in one Aho–Corasick pass (C code: ``pyahocorasick``).
+"""Count phrase occurrences in a text in one Aho–Corasick pass (compiled: ``ahocorasick_rs``).
 
 A phrase is a tuple of words. A plain word matches a text token whose plural-folded form
 (:func:`stem`) equals it; a word ending in ``*`` matches any token starting with the part
@@ -7,8 +7,8 @@ before the ``*``. Tokens are the runs of ASCII letters and digits of the lower-c
 
 Instead of folding every token of every paper (Python work per token), the matcher compiles
 each phrase into the surface strings that fold to it ("model" -> " model ", " models "), and
-runs the automaton over the text as it is, once normalized to single spaces: the C code does
-the per-character work and Python only sees the matches. A phrase with a wildcard before its
+runs the automaton (a DFA over bytes) on the text as it is, once normalized to single spaces:
+compiled code does the per-character work and Python only sees the distinct keys found. A phrase with a wildcard before its
 last word ("align* with human") is found by the automaton on its first word and confirmed by
 a small regular expression.
 """
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 _ALNUM = b"abcdefghijklmnopqrstuvwxyz0123456789"
 # ASCII bytes with A-Z lower-cased and every byte but a-z/0-9 turned into a space.
@@ -30,8 +30,8 @@ _BYTE_TABLE = bytes(c + 32 if 65 <= c <= 90 else c if c in _ALNUM else 32 for c 
 
 Phrase = tuple[str, ...]
 
-_value = itemgetter(1)
-"""The value of an ``Automaton.iter`` item (end index, value)."""
+_key_number = itemgetter(0)
+"""The key of a ``find_matches_as_indexes`` item (key number, start, end)."""
 
 
 def stem(token: str) -> str:
@@ -50,13 +50,18 @@ def tokens(text: str) -> list[str]:
 
 def normalize(text: str) -> str:
     """The text as its tokens, each with one space before and after (``" a b "``); "" if none."""
+    return _normalized(text).decode("ascii")
+
+
+def _normalized(text: str) -> bytes:
+    """:func:`normalize` as ASCII bytes (what the automaton reads)."""
     folded = text.encode("ascii", "replace").translate(_BYTE_TABLE)
     # Collapse runs of spaces with a few C-speed passes (split + join builds a bytes object
-    # per token: four times slower on an abstract).
+    # per token).
     while b"  " in folded:
         folded = folded.replace(b"    ", b" ").replace(b"  ", b" ")
     folded = folded.strip()
-    return f" {folded.decode('ascii')} " if folded else ""
+    return b" " + folded + b" " if folded else b""
 
 
 def surface_forms(word: str) -> list[str]:
@@ -80,7 +85,7 @@ class PhraseMatcher:
 
     def __init__(self, phrases: Sequence[Phrase]) -> None:
         self.phrases = list(phrases)
-        entries: dict[str, tuple[list[int], list[tuple[re.Pattern[str], int]]]] = {}
+        entries: dict[str, tuple[list[int], list[tuple[re.Pattern[bytes], int]]]] = {}
         for pid, words in enumerate(self.phrases):
             if not words:
                 continue
@@ -92,42 +97,42 @@ class PhraseMatcher:
             # A wildcard before the last word: the automaton finds the first word, a regular
             # expression anchored at the match checks the rest.
             tail = "" if words[-1].endswith("*") else " "
-            check = re.compile(" " + " ".join(map(_word_pattern, words)) + tail)
+            check = re.compile((" " + " ".join(map(_word_pattern, words)) + tail).encode())
             first = words[0]
             for form in surface_forms(first):
                 key = " " + form + ("" if first.endswith("*") else " ")
                 entries.setdefault(key, ([], []))[1].append((check, pid))
-        # The automaton answers a key's number; counting those numbers is C work (Counter over
-        # a map), so Python only visits each distinct key found, not each occurrence.
-        self._keys: list[tuple[str, tuple[int, ...], tuple[tuple[re.Pattern[str], int], ...]]]
-        self._keys = [(key, tuple(pids), tuple(checks)) for key, (pids, checks) in entries.items()]
-        self._automaton: Any = ahocorasick.Automaton()
-        for number, (key, _pids, _checks) in enumerate(self._keys):
-            self._automaton.add_word(key, number)
-        self._empty = not entries
+        # The automaton answers key numbers; counting them is C work (Counter over a map), so
+        # Python only visits each distinct key found, not each occurrence.
+        self._keys: list[tuple[tuple[int, ...], tuple[tuple[re.Pattern[bytes], int], ...]]]
+        self._keys = [(tuple(pids), tuple(checks)) for pids, checks in entries.values()]
+        self._automaton: Any = None
         if entries:
-            self._automaton.make_automaton()
+            self._automaton = ahocorasick_rs.BytesAhoCorasick(
+                [key.encode() for key in entries],
+                implementation=ahocorasick_rs.Implementation.DFA,
+            )
 
     def count(self, text: str) -> dict[int, int]:
         """How often each phrase occurs in ``text`` (phrase id -> count; absent: zero)."""
         counts: dict[int, int] = {}
-        if not text or self._empty:
+        if not text or self._automaton is None:
             return counts
-        norm = normalize(text)
+        norm = _normalized(text)
         if not norm:
             return counts
+        matches = self._automaton.find_matches_as_indexes(norm, overlapping=True)
         keys = self._keys
-        for number, hits in Counter(map(_value, self._automaton.iter(norm))).items():
-            key, pids, checks = keys[number]
+        for number, hits in Counter(map(_key_number, matches)).items():
+            pids, checks = keys[number]
             for pid in pids:
                 counts[pid] = counts.get(pid, 0) + hits
-            if checks:  # rare: confirm the rest of the phrase at each occurrence of the key
-                start = norm.find(key)
-                while start >= 0:
-                    for check, pid in checks:
-                        if check.match(norm, start):
-                            counts[pid] = counts.get(pid, 0) + 1
-                    start = norm.find(key, start + 1)
+            if checks:  # rare: confirm the rest of the phrase where the key occurs
+                for found, start, _end in matches:
+                    if found == number:
+                        for check, pid in checks:
+                            if check.match(norm, start):
+                                counts[pid] = counts.get(pid, 0) + 1
         return counts
 
 
