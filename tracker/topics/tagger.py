@@ -80,16 +80,18 @@ class Tagger:
     def _raw(self, title: str, abstract: str, categories: Iterable[str]) -> dict[int, float]:
         """Raw scores of the topics any phrase or category touched (topic index -> score)."""
         scores: dict[int, float] = {}
+        get = scores.get
         title_counts = self._count(title)
         abstract_counts = self._count(abstract)
         weights = self._phrase_weights
+        title_weight, repeat, max_repeats = self._title_weight, self._repeat, self._max_repeats
         for pid in title_counts.keys() | abstract_counts.keys():
-            factor = self._title_weight if pid in title_counts else 0.0
+            factor = title_weight if pid in title_counts else 0.0
             hits = abstract_counts.get(pid, 0)
             if hits:
-                factor += 1.0 + self._repeat * min(hits - 1, self._max_repeats)
+                factor += 1.0 + repeat * (hits - 1 if hits <= max_repeats else max_repeats)
             for t, w in weights[pid]:
-                scores[t] = scores.get(t, 0.0) + w * factor
+                scores[t] = get(t, 0.0) + w * factor
         for rank, category in enumerate(categories):
             for t, w in self._categories.get(category, ()):
                 scores[t] = scores.get(t, 0.0) + (w if rank == 0 else w / 2)
