@@ -48,6 +48,11 @@ def _is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
+MAX_SEARCH_LAG = 10_000
+"""Papers a first load may store ahead of its full-text index (two blocks): the rest of the
+index is built during the load, while both cores work, not at its end on one."""
+
+
 class SearchCatchUp:
     """Indexes a first load's papers in ``papers_fts`` chunk by chunk, in rowid order.
 
@@ -64,6 +69,20 @@ class SearchCatchUp:
     def invalidate(self) -> None:
         """An indexed paper may have changed: index everything again at the end."""
         self.valid = False
+
+    def keep_up(self, conn: Connection, lag: int = MAX_SEARCH_LAG) -> None:
+        """Index stored papers until at most ``lag`` wait (commits).
+
+        Indexing only in idle time falls behind when the workers keep the writer busy (at 1M
+        papers a third was left for the end, where it ran on one core while the other idled).
+        """
+        if not self.valid:
+            return
+        newest = conn.exec_driver_sql("SELECT max(rowid) FROM papers").scalar()
+        conn.rollback()
+        while newest is not None and int(newest) - self.done_up_to > lag:
+            if not self.step(conn):
+                break
 
     def step(self, conn: Connection, rows: int = 2000) -> bool:
         """Index up to ``rows`` more stored papers (commits); False when there was none."""

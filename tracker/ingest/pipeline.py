@@ -328,6 +328,8 @@ def save_json_lines(
                         if not first_load.step(conn):  # waiting anyway: index for search
                             break
                     store(size, todo, result.get())
+                    if first_load is not None:
+                        first_load.keep_up(conn)
 
             def load() -> None:
                 known = _stored_blocks(conn)
