@@ -49,7 +49,8 @@ def _counts(engine: Engine) -> dict[str, int]:
 
 def _index_bytes(engine: Engine) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(text("SELECT sum(length(block)) FROM papers_fts_data")).scalar_one())
+        size = conn.execute(text("SELECT sum(length(block)) FROM papers_fts_data"))
+        return int(size.scalar_one())
 
 
 @pytest.fixture

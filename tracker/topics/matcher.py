@@ -8,9 +8,9 @@ before the ``*``. Tokens are the runs of ASCII letters and digits of the lower-c
 Instead of folding every token of every paper (Python work per token), the matcher compiles
 each phrase into the surface strings that fold to it ("model" -> " model ", " models "), and
 runs the automaton (a DFA over bytes) on the text as it is, once normalized to single spaces:
-compiled code does the per-character work and Python only sees the distinct keys found. A phrase with a wildcard before its
-last word ("align* with human") is found by the automaton on its first word and confirmed by
-a small regular expression.
+compiled code does the per-character work and Python only sees the distinct keys found. A
+phrase with a wildcard before its last word ("align* with human") is found by the automaton
+on its first word and confirmed by a small regular expression.
 """
 
 from __future__ import annotations
