@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import random
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from tests.fakearxiv import SAMPLE, db_state
 from tracker.config import PROJECT_ROOT
 from tracker.ingest.backfill import backfill_file
 from tracker.ingest.enrich import load_enricher
-from tracker.ingest.lines import line_key, record_from_line
+from tracker.ingest.lines import _clean, line_key, record_from_line
 from tracker.sources.snapshot import SnapshotError, record_from_kaggle
 
 
@@ -43,6 +44,15 @@ def test_unusual_shapes_fall_back_to_the_same_answer(change: dict[str, object]) 
     data = {**json.loads(_sample_lines(1)[0]), **change}
     line = json.dumps(data).encode()
     assert record_from_line(line) == record_from_kaggle(json.loads(line))
+
+
+def test_clean_equals_split_and_join_on_any_whitespace() -> None:
+    """The fast ASCII cleaner gives exactly ``" ".join(text.split())`` (or None)."""
+    rng = random.Random(7)
+    alphabet = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1fab-.\xa0\u2003é"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        assert _clean(text) == (" ".join(text.split()) or None), repr(text)
 
 
 def test_bad_records_raise_snapshot_errors() -> None:

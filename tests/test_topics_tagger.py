@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
+import re
 import time
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from click.testing import CliRunner
 from tracker.cli import main
 from tracker.config import PROJECT_ROOT
 from tracker.topics.evaluate import evaluate, load_labeled
-from tracker.topics.matcher import Phrase, PhraseMatcher, phrase_words, stem, tokens
+from tracker.topics.matcher import Phrase, PhraseMatcher, normalize, phrase_words, stem, tokens
 from tracker.topics.tagger import Tagger, tag_paper
 
 LABELED = Path(__file__).parent / "fixtures" / "topics_labeled.jsonl"
@@ -198,6 +200,15 @@ def test_matcher_counts_like_a_plain_scan_on_the_bundled_sample(tagger: Tagger) 
     for paper in papers:
         for text in (paper["title"], paper["abstract"]):
             assert tagger._matcher.count(text) == reference_count(phrases, text), paper["id"]
+
+
+def test_normalize_is_single_spaced_ascii_tokens() -> None:
+    rng = random.Random(3)
+    alphabet = "aZ9 -,.  \t\n()ü—_"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        words = re.findall(r"[a-z0-9]+", text.encode("ascii", "replace").decode().lower())
+        assert normalize(text) == (f" {' '.join(words)} " if words else ""), repr(text)
 
 
 def test_matcher_word_rules() -> None:
