@@ -7,7 +7,8 @@ For each N: build (once) an N-record corpus with make_corpus.py, then in this sa
    ``papers`` table (columns and B-tree indexes of the migrated schema, no FTS trigger);
 2. the full pipeline (``tracker.ingest.backfill.backfill_file``: parse, tag topics, resolve
    venue, upsert papers, versions and topic tags, FTS index) on a fresh migrated database with
-   the CCF and topic tables loaded, in a child process whose peak RSS is measured;
+   the CCF and topic tables loaded, in a child process whose peak RSS is measured (per
+   process) and whose writer + workers' PSS is sampled every 0.25 s (their peak sum);
 3. the same backfill again (nothing changed), after ``sync`` has written the first run's data
    to the disk (its time is printed too).
 
@@ -25,6 +26,7 @@ import resource
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,52 @@ def run_child(corpus: Path, db: Path, fresh: bool, workers: int | None, enrich: 
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def _tree_pss_kib(pid: int) -> int:
+    """Proportional set size of a process and its children, in KiB (shared pages split)."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    pids += [int(c) for c in children]
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+        except OSError:  # a process ended meanwhile
+            continue
+    return total
+
+
+class PssSampler(threading.Thread):
+    """Samples the whole backfill's PSS (writer + workers) every ``period`` s; keeps the peak.
+
+    Peak RSS per process counts the pages the forked workers share with the writer once per
+    process; PSS splits them, so the sum is what the backfill really holds.
+    """
+
+    def __init__(self, period: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.period = period
+        self.peak_kib = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        """Sample until stopped."""
+        while not self._done.is_set():
+            self.peak_kib = max(self.peak_kib, _tree_pss_kib(os.getpid()))
+            self._done.wait(self.period)
+
+    def stop(self) -> int:
+        """Stop sampling; the peak in KiB (0 where /proc has no smaps_rollup)."""
+        self._done.set()
+        self.join()
+        return self.peak_kib
+
+
 def _child(args: argparse.Namespace) -> None:
     from tracker.db.engine import make_engine
     from tracker.ingest.backfill import backfill_file
@@ -103,9 +151,12 @@ def _child(args: argparse.Namespace) -> None:
     db = Path(args.db)
     engine = fresh_db(db) if args.fresh else make_engine(f"sqlite:///{db}")
     enricher = load_enricher(ROOT / "seeds") if args.enrich else NoopEnricher()
+    sampler = PssSampler()
+    sampler.start()
     start = time.perf_counter()
     summary = backfill_file(engine, args.corpus, enricher, workers=args.workers)
     seconds = time.perf_counter() - start
+    pss_kib = sampler.stop()
     engine.dispose()
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -119,6 +170,7 @@ def _child(args: argparse.Namespace) -> None:
         "rate": summary.fetched / seconds if seconds else 0.0,
         "rss_writer_mb": me.ru_maxrss / 1024,
         "rss_worker_mb": kids.ru_maxrss / 1024,
+        "pss_total_mb": pss_kib / 1024,
         "cpu_writer_s": me.ru_utime + me.ru_stime,
         "cpu_workers_s": kids.ru_utime + kids.ru_stime,
     }
@@ -150,6 +202,7 @@ def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> di
         "rerun_fraction": again["seconds"] / first["seconds"],
         "rss_writer_mb": max(first["rss_writer_mb"], again["rss_writer_mb"]),
         "rss_worker_mb": max(first["rss_worker_mb"], again["rss_worker_mb"]),
+        "pss_total_mb": max(first["pss_total_mb"], again["pss_total_mb"]),
         "cpu_writer_s": first["cpu_writer_s"],
         "cpu_workers_s": first["cpu_workers_s"],
         "first": first["line"],
@@ -167,7 +220,8 @@ def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> di
         f"re-run {again['seconds']:.1f} s = {result['rerun_fraction']:.1%} of first "
         f"(after a {sync_s:.1f} s sync)  "
         f"peak RSS writer {result['rss_writer_mb']:.0f} MB, "
-        f"worker {result['rss_worker_mb']:.0f} MB  "
+        f"worker {result['rss_worker_mb']:.0f} MB, "
+        f"all processes PSS {result['pss_total_mb']:.0f} MB  "
         f"load {load_before:.1f} -> {result['load_1min_after']:.1f}"
     )
     print(f"    first:  {first['line']}\n    re-run: {again['line']}", flush=True)
