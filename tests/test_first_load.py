@@ -13,9 +13,12 @@ from sqlalchemy.orm import Session
 
 from tests.fakearxiv import SAMPLE
 from tracker.cli import main
+from tracker.db import bulkload
 from tracker.db.bulkload import PENDING_KEY, begin_first_load, finish_first_load
+from tracker.ingest import pipeline
 from tracker.ingest.backfill import backfill_file
 from tracker.ingest.enrich import NoopEnricher
+from tracker.ingest.rows import NewRows
 from tracker.ingest.runner import save_in_batches, start_run
 from tracker.ingest.upsert import save_records
 from tracker.sources.snapshot import load_snapshot
@@ -153,6 +156,34 @@ def test_search_catch_up_then_the_rest_at_the_end(engine: Engine, tmp_path: Path
         assert finish_first_load(conn, search)
     _integrity(engine)
     assert _matches(engine, "the") == _like(engine, "the") > 0
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_search_keeps_up_during_the_load(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """The full-text index is never more than MAX_SEARCH_LAG papers behind after a block."""
+    monkeypatch.setattr(bulkload, "MAX_SEARCH_LAG", 500)
+    behind: list[int] = []
+    store = pipeline.save_new_rows
+
+    def watching(session: Session, new: NewRows) -> int:
+        conn = session.connection()
+        stored = conn.exec_driver_sql("SELECT count(*) FROM papers").scalar_one()
+        indexed = conn.exec_driver_sql("SELECT count(*) FROM papers_fts_docsize").scalar_one()
+        behind.append(stored - indexed)
+        return store(session, new)
+
+    monkeypatch.setattr(pipeline, "save_new_rows", watching)
+    lines = _write_lines(tmp_path / "k.jsonl", 3000)
+    summary = backfill_file(engine, lines, batch_size=200, workers=workers)
+    assert summary.ok and summary.counts.new == 3000 and len(behind) == 15
+    # Before each block is stored, at most the lag plus one block waits for the index.
+    assert max(behind) <= 500 + 200 and behind[-1] > 0
+    _integrity(engine)
+    with engine.connect() as conn:
+        indexed = conn.execute(text("SELECT count(*) FROM papers_fts_docsize")).scalar_one()
+    assert indexed == 3000 and _matches(engine, "diffusion") > 0
 
 
 def test_a_paper_changed_during_a_first_load_is_found_by_its_new_words(

@@ -70,14 +70,15 @@ class SearchCatchUp:
         """An indexed paper may have changed: index everything again at the end."""
         self.valid = False
 
-    def keep_up(self, conn: Connection, lag: int = MAX_SEARCH_LAG) -> None:
-        """Index stored papers until at most ``lag`` wait (commits).
+    def keep_up(self, conn: Connection, lag: int | None = None) -> None:
+        """Index stored papers until at most ``lag`` (:data:`MAX_SEARCH_LAG`) wait (commits).
 
         Indexing only in idle time falls behind when the workers keep the writer busy (at 1M
         papers a third was left for the end, where it ran on one core while the other idled).
         """
         if not self.valid:
             return
+        lag = MAX_SEARCH_LAG if lag is None else lag
         newest = conn.exec_driver_sql("SELECT max(rowid) FROM papers").scalar()
         conn.rollback()
         while newest is not None and int(newest) - self.done_up_to > lag:

@@ -20,6 +20,7 @@ import orjson
 
 from tracker.records import PaperRecord, PaperVersion, split_arxiv_id
 from tracker.sources.snapshot import SnapshotError, record_from_kaggle
+from tracker.text import squeeze_spaces
 
 _ID_RE = re.compile(rb'"id"\s*:\s*"([^"\\]{1,64})"')
 _AND_RE = re.compile(r",\s*and\s+|\s+and\s+|,\s*")
@@ -80,10 +81,7 @@ def _clean(text: Any) -> str | None:
         raise SlowPath
     if not text.isascii():
         return " ".join(text.split()) or None
-    folded = text.encode("ascii").translate(_ASCII_SPACES)
-    while b"  " in folded:
-        folded = folded.replace(b"    ", b" ").replace(b"  ", b" ")
-    return folded.strip().decode("ascii") or None
+    return squeeze_spaces(text.encode("ascii").translate(_ASCII_SPACES)).decode("ascii") or None
 
 
 def _date(text: Any) -> datetime:

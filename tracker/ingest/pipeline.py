@@ -321,13 +321,12 @@ def save_json_lines(
             def drain(keep: int) -> None:
                 while len(pending) > keep:
                     size, todo, result = pending.popleft()
-                    if isinstance(result, Parsed):
-                        store(size, todo, result)
-                        continue
-                    while first_load is not None and not result.ready():
-                        if not first_load.step(conn):  # waiting anyway: index for search
-                            break
-                    store(size, todo, result.get())
+                    if not isinstance(result, Parsed):
+                        while first_load is not None and not result.ready():
+                            if not first_load.step(conn):  # waiting anyway: index for search
+                                break
+                        result = result.get()
+                    store(size, todo, result)
                     if first_load is not None:
                         first_load.keep_up(conn)
 

@@ -24,6 +24,8 @@ from typing import Any
 
 import ahocorasick_rs
 
+from tracker.text import squeeze_spaces
+
 _ALNUM = b"abcdefghijklmnopqrstuvwxyz0123456789"
 # ASCII bytes with A-Z lower-cased and every byte but a-z/0-9 turned into a space.
 _BYTE_TABLE = bytes(c + 32 if 65 <= c <= 90 else c if c in _ALNUM else 32 for c in range(256))
@@ -55,12 +57,7 @@ def normalize(text: str) -> str:
 
 def _normalized(text: str) -> bytes:
     """:func:`normalize` as ASCII bytes (what the automaton reads)."""
-    folded = text.encode("ascii", "replace").translate(_BYTE_TABLE)
-    # Collapse runs of spaces with a few C-speed passes (split + join builds a bytes object
-    # per token).
-    while b"  " in folded:
-        folded = folded.replace(b"    ", b" ").replace(b"  ", b" ")
-    folded = folded.strip()
+    folded = squeeze_spaces(text.encode("ascii", "replace").translate(_BYTE_TABLE))
     return b" " + folded + b" " if folded else b""
 
 
