@@ -225,6 +225,38 @@ def test_matcher_word_rules() -> None:
     assert PhraseMatcher([]).count("model") == {}
 
 
+def test_matcher_counts_across_punctuation_runs() -> None:
+    """Words parted by several punctuation marks and spaces (runs the automaton keeps)."""
+    phrases = [
+        ("model",),
+        ("language", "model"),
+        ("large", "language", "model"),
+        ("align*", "with", "human"),
+        ("pre", "train*"),
+        ("vision", "language", "model"),
+    ]
+    words = [
+        "large",
+        "language",
+        "models",
+        "model",
+        "aligned",
+        "with",
+        "human",
+        "pre",
+        "training",
+        "vision",
+        "x",
+    ]
+    gaps = [" ", "  ", ", ", " (", "), ", " -- ", ".\n", "/", " ; (", "-"]
+    m = PhraseMatcher(phrases)
+    rng = random.Random(7)
+    for _ in range(3000):
+        parts = [rng.choice(gaps) + rng.choice(words) for _ in range(rng.randint(1, 12))]
+        text = "".join(parts) + rng.choice(gaps)
+        assert m.count(text) == reference_count(phrases, text), repr(text)
+
+
 def reference_count(phrases: list[Phrase], text: str) -> dict[int, int]:
     """The counts :meth:`PhraseMatcher.count` must give, by a plain token-by-token scan."""
     toks = tokens(text)
