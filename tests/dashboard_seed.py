@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -57,8 +58,12 @@ class FixtureEnricher:
 
     def tag_topics(self, record: PaperRecord) -> list[tuple[str, float]]:
         """Real tags from the seed taxonomy and rules."""
-        tags = self.tagger.tag(record.title, record.abstract, record.categories)
-        return [(str(slug), float(score)) for slug, score in tags]
+        return self.tag_topics_many([record])[0]
+
+    def tag_topics_many(self, records: Sequence[PaperRecord]) -> list[list[tuple[str, float]]]:
+        """Real tags from the seed taxonomy and rules, a block at once."""
+        tagged = self.tagger.tag_many([(r.title, r.abstract, r.categories) for r in records])
+        return [[(str(slug), float(score)) for slug, score in tags] for tags in tagged]
 
     def resolve_venue(self, record: PaperRecord) -> VenueInfo:
         """``Accepted ... CVPR 2026`` -> CVPR 2026 (accepted) with its venue key."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import socket
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -111,6 +112,9 @@ class FakeEnricher:
     def tag_topics(self, record: PaperRecord) -> list[tuple[str, float]]:
         slug = "detection" if "detect" in record.abstract.lower() else "vision"
         return [(slug, 0.9), ("not-in-taxonomy", 0.5)]
+
+    def tag_topics_many(self, records: Sequence[PaperRecord]) -> list[list[tuple[str, float]]]:
+        return [self.tag_topics(r) for r in records]
 
     def resolve_venue(self, record: PaperRecord) -> VenueInfo:
         if record.journal_ref and "CVPR" in record.journal_ref:

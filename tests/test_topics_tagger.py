@@ -202,6 +202,37 @@ def test_matcher_counts_like_a_plain_scan_on_the_bundled_sample(tagger: Tagger) 
             assert tagger._matcher.count(text) == reference_count(phrases, text), paper["id"]
 
 
+def test_a_block_tags_each_paper_as_it_alone_would(tagger: Tagger, labeled: list[dict]) -> None:  # type: ignore[type-arg]
+    # Backfills tag a block of papers in one call (one automaton run, array scoring): every
+    # paper must get exactly the topics and scores it gets alone, whatever its neighbours.
+    papers = [(r["title"], r["abstract"], r["categories"]) for r in labeled]
+    papers += [("", "", ""), ("Model", "", "cs.CV"), ("x\x00y language model", "LLM\x00", "")]
+    rng = random.Random(5)
+    rng.shuffle(papers)
+    alone = [tagger.tag(*paper) for paper in papers]
+    assert sum(1 for tags in alone if tags) > len(papers) // 2
+    assert tagger.tag_many(papers) == alone
+    assert tagger.tag_many(papers[::-1]) == alone[::-1]
+    assert [tagger.score(*p) for p in papers[:20]] == [
+        [float(v) for v in row]
+        for row in tagger._scores([(t, a, c.split()) for t, a, c in papers[:20]])
+    ]
+
+
+def test_matcher_block_keeps_texts_apart() -> None:
+    """Texts matched as one buffer never share a phrase, even a text holding the separator."""
+    phrases = [("language", "model"), ("model",), ("large", "language")]
+    m = PhraseMatcher(phrases)
+    texts = ["large language", "model here", "lang\x00uage model", "", "large\x00language", "x"]
+    where, pids = m.occurrences(texts)
+    counts = [reference_count(phrases, text) for text in texts]
+    expected = [
+        (i, pid) for i, found in enumerate(counts) for pid, n in found.items() for _ in range(n)
+    ]
+    assert sorted(zip(where.tolist(), pids.tolist(), strict=True)) == sorted(expected)
+    assert (0, 2) in expected and not any(pid == 0 for i, pid in expected if i < 2)
+
+
 def test_normalize_is_single_spaced_ascii_tokens() -> None:
     rng = random.Random(3)
     alphabet = "aZ9 -,.  \t\n()ü—_"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,6 +58,10 @@ class Enricher(Protocol):
         """Topic slugs with scores for a record."""
         ...
 
+    def tag_topics_many(self, records: Sequence[PaperRecord]) -> list[list[tuple[str, float]]]:
+        """:meth:`tag_topics` of each record (a block at once can be much cheaper)."""
+        ...
+
     def resolve_venue(self, record: PaperRecord) -> VenueInfo:
         """The venue a record announces (``NO_VENUE`` when none)."""
         ...
@@ -71,6 +76,10 @@ class NoopEnricher:
     def tag_topics(self, record: PaperRecord) -> list[tuple[str, float]]:
         """No topics."""
         return []
+
+    def tag_topics_many(self, records: Sequence[PaperRecord]) -> list[list[tuple[str, float]]]:
+        """No topics."""
+        return [[] for _ in records]
 
     def resolve_venue(self, record: PaperRecord) -> VenueInfo:
         """No venue."""
@@ -142,10 +151,18 @@ class LibraryEnricher:
 
     def tag_topics(self, record: PaperRecord) -> list[tuple[str, float]]:
         """Tag with the topic tagger."""
+        return self.tag_topics_many([record])[0]
+
+    def tag_topics_many(self, records: Sequence[PaperRecord]) -> list[list[tuple[str, float]]]:
+        """Tag a block of records in one call of the topic tagger."""
         if self.tagger is None:
-            return []
-        tags = self.tagger.tag(record.title, record.abstract, record.categories)
-        return [_as_pair(tag) for tag in tags]
+            return [[] for _ in records]
+        papers = [(r.title, r.abstract, r.categories) for r in records]
+        if hasattr(self.tagger, "tag_many"):
+            tagged = self.tagger.tag_many(papers)
+        else:
+            tagged = [self.tagger.tag(*paper) for paper in papers]
+        return [[_as_pair(tag) for tag in tags] for tags in tagged]
 
     def resolve_venue(self, record: PaperRecord) -> VenueInfo:
         """Resolve with the venue resolver."""
@@ -209,6 +226,12 @@ class PrecomputedEnricher:
         """The precomputed topics of the record."""
         found = self.tags.get(id(record))
         return self.base.tag_topics(record) if found is None else found
+
+    def tag_topics_many(self, records: Sequence[PaperRecord]) -> list[list[tuple[str, float]]]:
+        """The precomputed topics of each record (the base enricher tags the others at once)."""
+        missing = [r for r in records if id(r) not in self.tags]
+        computed = dict(zip(map(id, missing), self.base.tag_topics_many(missing), strict=True))
+        return [self.tags[id(r)] if id(r) in self.tags else computed[id(r)] for r in records]
 
     def resolve_venue(self, record: PaperRecord) -> VenueInfo:
         """The precomputed venue of the record."""

@@ -105,22 +105,25 @@ def parse_block(
     out = Parsed()
     now = sqlite_stamp(utcnow())
     context = context or RowContext()
+    parsed: list[tuple[int, PaperRecord]] = []
     for number, line in block:
         try:
-            record = record_from_line(line)
+            parsed.append((number, record_from_line(line)))
         except orjson.JSONDecodeError as exc:
             out.errors.append((number, f"invalid JSON: {exc.msg}"))
-            continue
         except SnapshotError as exc:
             out.errors.append((number, str(exc)))
-            continue
+    records = [record for _number, record in parsed]
+    no_tags: list[tuple[str, float]] = []
+    tagged = enrich.tag_topics_many(records) if enrich.tags_topics else [no_tags] * len(records)
+    for (number, record), tags in zip(parsed, tagged, strict=True):
         if fresh and fresh.get(number) == record.arxiv_id:
-            add_new_paper(out.new, record, enrich, context, hashes[number], now)
+            add_new_paper(out.new, record, tags, enrich, context, hashes[number], now)
             continue
         out.records.append(_pack(record))
         out.hashes[record.arxiv_id] = hashes[number]
         if enrich.tags_topics:
-            out.tags.append(enrich.tag_topics(record))
+            out.tags.append(tags)
         if enrich.resolves_venues:
             v = enrich.resolve_venue(record)
             out.venues.append((v.name, v.year, v.kind, v.status, v.evidence, v.key))

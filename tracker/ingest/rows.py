@@ -65,12 +65,16 @@ class NewRows:
 def add_new_paper(
     out: NewRows,
     record: PaperRecord,
+    tags: list[tuple[str, float]],
     enrich: Enricher,
     context: RowContext,
     source_hash: int | None,
     now: str,
 ) -> None:
-    """Append the rows ``save_records`` would insert for ``record`` (a paper not yet stored)."""
+    """Append the rows ``save_records`` would insert for ``record`` (a paper not yet stored).
+
+    ``tags`` are the record's topics (``enrich.tag_topics_many``, called once per block).
+    """
     arxiv_id = record.arxiv_id
     venue: tuple[Any, ...] = (None, None, None, None, "none", None)
     if enrich.resolves_venues:
@@ -89,9 +93,7 @@ def add_new_paper(
     if enrich.tags_topics:
         slugs = context.topic_slugs
         out.topics.extend(
-            (arxiv_id, slug, score)
-            for slug, score in dict(enrich.tag_topics(record)).items()
-            if slug in slugs
+            (arxiv_id, slug, score) for slug, score in dict(tags).items() if slug in slugs
         )
 
 

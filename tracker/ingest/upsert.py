@@ -143,6 +143,7 @@ def save_records(
     topic_slugs = _topic_slugs(session) if enricher.tags_topics else set()
     counts = SaveCounts()
     out = _Batch()
+    to_tag: dict[str, PaperRecord] = {}  # tagged together after the loop: one tagger call
     for arxiv_id, record in batch_records.items():
         new_versions = [
             {"arxiv_id": arxiv_id, "version": v.number, "created": v.created}
@@ -158,7 +159,7 @@ def save_records(
             if enricher.resolves_venues:
                 row.update(_venue_columns(enricher.resolve_venue(record), venue_ids))
             if enricher.tags_topics:
-                out.tagged[arxiv_id] = enricher.tag_topics(record)
+                to_tag[arxiv_id] = record
             out.inserts.append(row)
             counts.new += 1
             continue
@@ -201,7 +202,7 @@ def save_records(
                 )
             changed.update({k: v for k, v in new_cols.items() if old[k] != v})
         if enricher.tags_topics and any(name in changed for name in _CONTENT_FIELDS):
-            out.tagged[arxiv_id] = enricher.tag_topics(record)
+            to_tag[arxiv_id] = record
         source_hash = hashes.get(arxiv_id)
         if changed:
             row = {**{k: old[k] for k in old if k != "arxiv_id"}, **changed}
@@ -217,6 +218,9 @@ def save_records(
             counts.updated += 1
         else:
             counts.unchanged += 1
+    if to_tag:
+        tagged = enricher.tag_topics_many(list(to_tag.values()))
+        out.tagged.update(zip(to_tag, tagged, strict=True))
     _write(session, out, topic_slugs)
     return counts
 

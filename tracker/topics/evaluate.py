@@ -103,11 +103,10 @@ def evaluate(tagger: Tagger, examples: Iterable[dict[str, Any]]) -> Report:
     """Tag every example and compare with its ``labels``."""
     rows = list(examples)
     report = Report(len(rows), {slug: TopicStats() for slug in tagger.slugs})
-    for row in rows:
+    tagged = tagger.tag_many([(r["title"], r["abstract"], r.get("categories", "")) for r in rows])
+    for row, tags in zip(rows, tagged, strict=True):
         gold = set(row["labels"])
-        got = {
-            slug for slug, _ in tagger.tag(row["title"], row["abstract"], row.get("categories", ""))
-        }
+        got = {slug for slug, _ in tags}
         for slug in gold | got:
             stats = report.per_topic.setdefault(slug, TopicStats())
             if slug in gold and slug in got:

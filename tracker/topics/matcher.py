@@ -7,37 +7,34 @@ before the ``*``. Tokens are the runs of ASCII letters and digits of the lower-c
 
 Instead of folding every token of every paper (Python work per token), the matcher compiles
 each phrase into the surface strings that fold to it ("model" -> " model ", " models "), and
-runs the automaton (a DFA over bytes) on the lower-cased text with every other character made
-a space: compiled code does the per-character work and Python only sees the distinct keys
-found. Punctuation next to a space leaves two or three spaces between words ("model, which").
-Squeezing every run to one space took two thirds of the tagger's text preparation (a
-``replace`` pass per kind of run), so runs are only cut down to at most two spaces (few runs
-are longer) and the words of a phrase key are joined by one or two spaces, each combination
-its own key. A phrase with a wildcard before its last word ("align* with human") is found by
-the automaton on its first word and confirmed by a small regular expression.
+runs the automaton (a DFA over bytes) on the text as it is, once normalized to single spaces:
+compiled code does the per-character work. The texts of a whole block of papers go through
+the automaton as one buffer, and numpy turns its matches into (text, phrase) pairs, so the
+Python work per paper is small. A phrase with a wildcard before its last word ("align* with
+human") is found by the automaton on its first word and confirmed by a small regular
+expression.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from collections.abc import Sequence
-from operator import itemgetter
 from typing import Any
 
 import ahocorasick_rs
+import numpy as np
 
 from tracker.text import squeeze_spaces
 
 _ALNUM = b"abcdefghijklmnopqrstuvwxyz0123456789"
 # ASCII bytes with A-Z lower-cased and every byte but a-z/0-9 turned into a space.
 _BYTE_TABLE = bytes(c + 32 if 65 <= c <= 90 else c if c in _ALNUM else 32 for c in range(256))
+_SEPARATOR = b"\x00"
+"""Parts the texts of one automaton run; it survives :data:`_TEXTS_TABLE` and is in no key."""
+_TEXTS_TABLE = _SEPARATOR + _BYTE_TABLE[1:]
 
 Phrase = tuple[str, ...]
-
-_key_number = itemgetter(0)
-"""The key of a ``find_matches_as_indexes`` item (key number, start, end)."""
 
 
 def stem(token: str) -> str:
@@ -65,21 +62,26 @@ def _normalized(text: str) -> bytes:
     return b" " + folded + b" " if folded else b""
 
 
-_GAPS = (" ", "  ")
-"""The spaces the automaton's text may hold between two tokens (see :func:`_automaton_text`)."""
+def _automaton_texts(texts: Sequence[str]) -> tuple[bytes, np.ndarray]:
+    """``texts`` as one buffer for the automaton, and where each text ends in it.
 
-
-def _automaton_text(text: str) -> bytes:
-    """The tokens of ``text`` with one or two spaces between them and one around: ``b" a  b "``.
-
-    Same tokens as :func:`normalize`; runs of three or more spaces (punctuation next to a
-    space) are cut by a ``replace`` pass, which is cheap because they are few.
+    Each text becomes its tokens with one space between them and around them (as in
+    :func:`normalize`), texts parted by :data:`_SEPARATOR`, which no key holds:
+    ``b" a b \\x00 c "``. One buffer for a whole block of papers: a few C calls per block.
     """
-    folded = text.encode("ascii", "replace").translate(_BYTE_TABLE)
-    while b"   " in folded:
-        folded = folded.replace(b"   ", b" ")
-    folded = folded.strip(b" ")
-    return b" " + folded + b" " if folded else b""
+    raw = [text.encode("ascii", "replace") for text in texts]
+    joined = (b" " + _SEPARATOR + b" ").join(raw)
+    spaced = np.frombuffer(b" " + joined.translate(_TEXTS_TABLE) + b" ", dtype=np.uint8)
+    # Squeeze runs of spaces: numpy does it in one pass (``replace`` needs one pass per kind
+    # of run, and punctuation next to a space leaves a run of two or three in every abstract).
+    space = spaced == 32
+    keep = np.ones(len(spaced), dtype=bool)
+    np.logical_not(space[1:] & space[:-1], out=keep[1:])
+    squeezed = spaced[keep]
+    ends = np.flatnonzero(squeezed == 0)
+    if len(ends) != len(raw) - 1:  # a text holds the separator byte itself: make it a space
+        return _automaton_texts([text.replace("\x00", " ") for text in texts])
+    return squeezed.tobytes(), np.append(ends, len(squeezed))
 
 
 def surface_forms(word: str) -> list[str]:
@@ -110,21 +112,24 @@ class PhraseMatcher:
             tail = "" if words[-1].endswith("*") else " "
             if not any(w.endswith("*") for w in words[:-1]):
                 for combo in itertools.product(*map(surface_forms, words)):
-                    for gaps in itertools.product(_GAPS, repeat=len(combo) - 1):
-                        spaced = (w + gap for w, gap in zip(combo, (*gaps, tail), strict=True))
-                        entries.setdefault(" " + "".join(spaced), ([], []))[0].append(pid)
+                    key = " " + " ".join(combo) + tail
+                    entries.setdefault(key, ([], []))[0].append(pid)
                 continue
             # A wildcard before the last word: the automaton finds the first word, a regular
             # expression anchored at the match checks the rest.
-            check = re.compile((" " + " {1,2}".join(map(_word_pattern, words)) + tail).encode())
+            check = re.compile((" " + " ".join(map(_word_pattern, words)) + tail).encode())
             first = words[0]
             for form in surface_forms(first):
                 key = " " + form + ("" if first.endswith("*") else " ")
                 entries.setdefault(key, ([], []))[1].append((check, pid))
-        # The automaton answers key numbers; counting them is C work (Counter over a map), so
-        # Python only visits each distinct key found, not each occurrence.
-        self._keys: list[tuple[tuple[int, ...], tuple[tuple[re.Pattern[bytes], int], ...]]]
-        self._keys = [(tuple(pids), tuple(checks)) for pids, checks in entries.values()]
+        # The automaton answers key numbers; arrays map them to phrase ids (numpy, per block).
+        self._checks = [tuple(checks) for _pids, checks in entries.values()]
+        # Key number -> its phrase ids, as flat arrays (most keys have one phrase).
+        key_pids = [pids for pids, _checks in entries.values()]
+        self._key_npids = np.array([len(p) for p in key_pids], dtype=np.int64)
+        self._key_first = np.cumsum(self._key_npids) - self._key_npids
+        self._key_pid = np.array([p for pids in key_pids for p in pids], dtype=np.int64)
+        self._key_checked = np.array([bool(c) for c in self._checks], dtype=bool)
         self._automaton: Any = None
         if entries:
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
@@ -134,25 +139,43 @@ class PhraseMatcher:
 
     def count(self, text: str) -> dict[int, int]:
         """How often each phrase occurs in ``text`` (phrase id -> count; absent: zero)."""
-        counts: dict[int, int] = {}
-        if not text or self._automaton is None:
-            return counts
-        norm = _automaton_text(text)
-        if not norm:
-            return counts
-        matches = self._automaton.find_matches_as_indexes(norm, overlapping=True)
-        keys = self._keys
-        for number, hits in Counter(map(_key_number, matches)).items():
-            pids, checks = keys[number]
-            for pid in pids:
-                counts[pid] = counts.get(pid, 0) + hits
-            if checks:  # rare: confirm the rest of the phrase where the key occurs
-                for found, start, _end in matches:
-                    if found == number:
-                        for check, pid in checks:
-                            if check.match(norm, start):
-                                counts[pid] = counts.get(pid, 0) + 1
-        return counts
+        _texts, pids = self.occurrences([text])
+        found, hits = np.unique(pids, return_counts=True)
+        return dict(zip(found.tolist(), hits.tolist(), strict=True))
+
+    def occurrences(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Every phrase occurrence in ``texts``: (text index, phrase id) arrays, one entry each.
+
+        One automaton run over all the texts; Python only loops over the rare keys that need
+        a regular-expression check.
+        """
+        empty = np.zeros(0, dtype=np.int64)
+        if not texts or self._automaton is None:
+            return empty, empty
+        buffer, ends = _automaton_texts(texts)
+        matches = self._automaton.find_matches_as_indexes(buffer, overlapping=True)
+        if not matches:
+            return empty, empty
+        flat = np.fromiter(itertools.chain.from_iterable(matches), np.int64, 3 * len(matches))
+        keys, starts = flat[0::3], flat[1::3]
+        where = np.searchsorted(ends, starts)
+        npids = self._key_npids[keys]
+        offsets = np.repeat(self._key_first[keys] - np.cumsum(npids) + npids, npids)
+        pids = self._key_pid[offsets + np.arange(len(offsets))]
+        where_pids = np.repeat(where, npids)
+        checked = np.flatnonzero(self._key_checked[keys])
+        if len(checked):  # rare: confirm the rest of the phrase where the key occurs
+            extra = [
+                (int(where[i]), pid)
+                for i in checked.tolist()
+                for check, pid in self._checks[int(keys[i])]
+                if check.match(buffer, int(starts[i]))
+            ]
+            if extra:
+                more = np.array(extra, dtype=np.int64).reshape(-1, 2)
+                where_pids = np.concatenate([where_pids, more[:, 0]])
+                pids = np.concatenate([pids, more[:, 1]])
+        return where_pids, pids
 
 
 def phrase_words(phrase: str) -> Phrase:

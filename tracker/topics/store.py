@@ -116,7 +116,8 @@ def retag_all(
         ).all()
         if not batch:
             break
-        tags = {row[0]: tagger.tag(row[1] or "", row[2] or "", row[3] or "") for row in batch}
+        tagged = tagger.tag_many([(row[1] or "", row[2] or "", row[3] or "") for row in batch])
+        tags = {row[0]: paper_tags for row, paper_tags in zip(batch, tagged, strict=True)}
         save_paper_topics(session, tags)
         done += len(batch)
         last = batch[-1][0]
