@@ -13,9 +13,17 @@ from sqlalchemy import Engine, text
 
 from tests.fakearxiv import SAMPLE, db_state
 from tracker.config import PROJECT_ROOT
+from tracker.ingest import blocks
 from tracker.ingest.backfill import backfill_file
 from tracker.ingest.enrich import load_enricher
-from tracker.ingest.lines import _clean, line_key, record_from_line
+from tracker.ingest.lines import (
+    _clean,
+    line_key,
+    read_block_spans,
+    read_blocks,
+    read_span,
+    record_from_line,
+)
 from tracker.sources.snapshot import SnapshotError, record_from_kaggle
 
 
@@ -178,4 +186,52 @@ def test_a_new_paper_stored_meanwhile_falls_back_to_the_upsert(
         fts = conn.execute(text("SELECT count(*) FROM papers_fts")).scalar()
     assert comment == "Accepted at CVPR 2024" and fts == 1
     assert "stored meanwhile" in caplog.text
+    db.dispose()
+
+
+def test_a_block_read_back_from_its_span_is_the_same_block(tmp_path: Path) -> None:
+    """First-load workers read their block from the file: same lines, same line numbers."""
+    rng = random.Random(11)
+    pieces = [b"\n", b"   \n", b'{"id": "a"}\n', b'{"id": "b", "x": "\xc3\xa9"}\r\n', b"\t\n"]
+    for trial in range(40):
+        lines = [rng.choice(pieces) for _ in range(rng.randint(0, 60))]
+        last = rng.choice([b"", b'{"id": "end"}'])  # a last line without its newline
+        path = tmp_path / f"s{trial}.jsonl"
+        path.write_bytes(b"".join(lines) + last)
+        size = rng.randint(1, 7)
+        spans = list(read_block_spans(path, size))
+        assert [block for block, _ in spans] == list(read_blocks(path, size))
+        for block, span in spans:
+            assert span is not None and block
+            assert read_span(path, *span, block[0][0]) == block
+
+
+def test_a_block_changed_before_its_worker_reads_it_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bench.common import fresh_db
+
+    lines = _sample_lines(300)
+    path = tmp_path / "moving.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    original = blocks.read_span
+
+    def edited(*args: object) -> list[tuple[int, bytes]]:  # as if the file changed meanwhile
+        block = original(*args)  # type: ignore[arg-type]
+        number, line = block[0]
+        return [(number, line.replace(b'"title": "', b'"title": "EDITED ')), *block[1:]]
+
+    monkeypatch.setattr(blocks, "read_span", edited)  # the forked workers inherit it
+    caplog.set_level(logging.WARNING, logger="tracker.ingest.pipeline")
+    db = fresh_db(tmp_path / "moving.db")
+    summary = backfill_file(db, path, load_enricher(PROJECT_ROOT / "seeds"), batch_size=100)
+    assert summary.ok and summary.counts.new == 300
+    assert caplog.text.count("changed while being read") == 3
+    with db.connect() as conn:
+        edited_titles = conn.execute(
+            text("SELECT count(*) FROM papers WHERE title LIKE 'EDITED%'")
+        ).scalar()
+        topics = conn.execute(text("SELECT count(DISTINCT arxiv_id) FROM paper_topics")).scalar()
+    assert edited_titles == 0 and topics
+    assert backfill_file(db, path, workers=2).counts.unchanged == 300
     db.dispose()

@@ -63,6 +63,8 @@ class SearchCatchUp:
     def __init__(self, conn: Connection, *, resumed: bool = False) -> None:
         self.done_up_to = 0
         """Every paper with a rowid up to this one is indexed."""
+        self.started_empty = not resumed
+        """The load began with no paper stored (not a resumed first load)."""
         self.valid = not resumed and sqlite_has(conn, "table", "papers_fts")
         conn.rollback()
 

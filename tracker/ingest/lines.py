@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -171,15 +172,42 @@ def _fast(data: Any) -> PaperRecord:
 
 def read_blocks(path: Path, size: int) -> Iterator[Block]:
     """Non-blank lines of a JSON-lines file (``.gz`` too) in blocks of ``size``."""
-    opener: Callable[..., Any] = gzip.open if path.suffix == ".gz" else open
+    for block, _span in read_block_spans(path, size):
+        yield block
+
+
+Span = tuple[int, int]
+"""Where a block lies in its file: bytes ``start:end``."""
+
+
+def read_block_spans(path: Path, size: int) -> Iterator[tuple[Block, Span | None]]:
+    """:func:`read_blocks` with each block's bytes in the file (None for a ``.gz`` file)."""
+    gz = path.suffix == ".gz"
+    opener: Callable[..., Any] = gzip.open if gz else open
     block: Block = []
+    start = offset = 0
     with opener(path, "rb") as fh:
         for number, line in enumerate(fh, start=1):
+            if not block:
+                start = offset
+            offset += len(line)
             if line.isspace() or not line:
                 continue
             block.append((number, line))
             if len(block) >= size:
-                yield block
+                yield block, None if gz else (start, offset)
                 block = []
     if block:
-        yield block
+        yield block, None if gz else (start, offset)
+
+
+def read_span(path: Path, start: int, end: int, first_number: int) -> Block:
+    """The non-blank lines of a plain file's bytes ``start:end``, numbered from ``first_number``.
+
+    Reads what :func:`read_block_spans` yielded for that span, if the file is unchanged.
+    """
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start)
+    lines = enumerate(io.BytesIO(data), start=first_number)
+    return [(number, line) for number, line in lines if line and not line.isspace()]

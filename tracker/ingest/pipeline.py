@@ -23,15 +23,13 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
-import signal
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-import orjson
 from sqlalchemy import Connection, Engine, Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -39,118 +37,19 @@ from sqlalchemy.orm import Session
 from tracker.db import models
 from tracker.db.bulkload import begin_first_load, finish_first_load
 from tracker.db.dialect import bulk_load_pragmas, chunks, deferred_fts, insert_ignore
-from tracker.ingest.enrich import Enricher, PrecomputedEnricher, VenueInfo
-from tracker.ingest.lines import Block, block_digest, line_key, read_blocks, record_from_line
+from tracker.ingest.blocks import Parsed, init_worker, parse_block, work, work_span
+from tracker.ingest.enrich import Enricher, PrecomputedEnricher
+from tracker.ingest.lines import Block, block_digest, line_key, read_block_spans
 from tracker.ingest.lock import DatabaseLock
-from tracker.ingest.rows import (
-    NewRows,
-    RowContext,
-    add_new_paper,
-    load_row_context,
-    save_new_rows,
-    sqlite_stamp,
-)
+from tracker.ingest.rows import RowContext, load_row_context, save_new_rows
 from tracker.ingest.runner import Interrupted, RunSummary, StopCheck, _save_summary
 from tracker.ingest.upsert import SaveCounts, save_records, utcnow
-from tracker.records import PaperRecord, PaperVersion
-from tracker.sources.snapshot import ErrorHandler, SnapshotError
+from tracker.sources.snapshot import ErrorHandler
 
 log = logging.getLogger(__name__)
 
 PAPERS = cast(Table, models.Paper.__table__)
 BLOCKS = cast(Table, models.SnapshotBlock.__table__)
-
-
-@dataclass
-class Parsed:
-    """A worker's answer for one block: new-paper rows, other records, enrichment, bad lines.
-
-    Records and venues travel as plain tuples: pickling dataclasses costs about four times more.
-    """
-
-    new: NewRows = field(default_factory=NewRows)
-    records: list[tuple[Any, ...]] = field(default_factory=list)
-    hashes: dict[str, int] = field(default_factory=dict)
-    tags: list[list[tuple[str, float]]] = field(default_factory=list)
-    venues: list[tuple[Any, ...]] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    def unpack(self) -> tuple[list[PaperRecord], list[VenueInfo]]:
-        """The records and venues as objects again."""
-        records = [
-            PaperRecord(*r[:11], [PaperVersion(n, c) for n, c in r[11]], r[12])  # type: ignore[call-arg]
-            for r in self.records
-        ]
-        return records, [VenueInfo(*v) for v in self.venues]
-
-
-def _pack(r: PaperRecord) -> tuple[Any, ...]:
-    versions = [(v.number, v.created) for v in r.versions]
-    return (r.arxiv_id, r.title, r.abstract, r.authors, r.categories, r.published, r.updated,
-            r.latest_version, r.comment, r.journal_ref, r.doi, versions, r.source)  # fmt: skip
-
-
-def parse_block(
-    block: Block,
-    hashes: Mapping[int, int],
-    enrich: Enricher,
-    fresh: Mapping[int, str] | None = None,
-    context: RowContext | None = None,
-) -> Parsed:
-    """Parse and enrich a block (pure: runs in a worker process).
-
-    ``fresh`` maps line numbers to the id the writer found neither stored nor in flight; a
-    record with that very id becomes insert rows (``context`` gives venue ids and topic slugs).
-    """
-    out = Parsed()
-    now = sqlite_stamp(utcnow())
-    context = context or RowContext()
-    parsed: list[tuple[int, PaperRecord]] = []
-    for number, line in block:
-        try:
-            parsed.append((number, record_from_line(line)))
-        except orjson.JSONDecodeError as exc:
-            out.errors.append((number, f"invalid JSON: {exc.msg}"))
-        except SnapshotError as exc:
-            out.errors.append((number, str(exc)))
-    records = [record for _number, record in parsed]
-    no_tags: list[tuple[str, float]] = []
-    tagged = enrich.tag_topics_many(records) if enrich.tags_topics else [no_tags] * len(records)
-    for (number, record), tags in zip(parsed, tagged, strict=True):
-        if fresh and fresh.get(number) == record.arxiv_id:
-            add_new_paper(out.new, record, tags, enrich, context, hashes[number], now)
-            continue
-        out.records.append(_pack(record))
-        out.hashes[record.arxiv_id] = hashes[number]
-        if enrich.tags_topics:
-            out.tags.append(tags)
-        if enrich.resolves_venues:
-            v = enrich.resolve_venue(record)
-            out.venues.append((v.name, v.year, v.kind, v.status, v.evidence, v.key))
-    return out
-
-
-class _Worker:
-    """The enricher and row context a worker process inherited when it was forked."""
-
-    enrich: Enricher | None = None
-    context: RowContext | None = None
-
-
-def _init_worker(enrich: Enricher, context: RowContext) -> None:
-    # Ctrl-C reaches the whole process group: the writer decides when to stop, workers must
-    # not die mid-block with a traceback of their own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _Worker.enrich = enrich
-    _Worker.context = context
-    # Everything inherited (tagger trie, venue index) lives for the whole run: keep the
-    # cyclic garbage collector from scanning it again and again.
-    gc.freeze()
-
-
-def _work(block: Block, hashes: dict[int, int], fresh: dict[int, str]) -> Parsed:
-    assert _Worker.enrich is not None
-    return parse_block(block, hashes, _Worker.enrich, fresh, _Worker.context)
 
 
 _STORED_HASHES = select(PAPERS.c.arxiv_id, PAPERS.c.source_hash).where(
@@ -186,6 +85,14 @@ class _Todo:
     """:func:`block_digest` of the whole block."""
     last_id: str | None = None
     """The id of the block's last line."""
+    keyed_by_worker: bool = False
+    """A first-load block: the worker computed the ids and hashes (``hashes`` is empty)."""
+
+    def line_hashes(self) -> dict[int, int]:
+        """The hash of every line to parse (computed here for a block keyed by its worker)."""
+        if self.keyed_by_worker:
+            return {number: line_key(line)[1] for number, line in self.lines}
+        return self.hashes
 
 
 def _changed_lines(conn: Connection, block: Block, inflight: Counter[str] | None) -> _Todo:
@@ -281,21 +188,27 @@ def save_json_lines(
     pool = None
     if workers > 0:
         pool = multiprocessing.get_context("fork").Pool(
-            workers, initializer=_init_worker, initargs=(enrich, context)
+            workers, initializer=init_worker, initargs=(enrich, context)
         )
     pending: deque[tuple[int, _Todo, AsyncResult[Parsed] | Parsed]] = deque()
     try:
         with engine.connect() as conn, bulk_load_pragmas(conn):
             first_load = begin_first_load(conn)  # None, or indexes search in idle time
+            # Into an empty database, workers read and key their blocks themselves.
+            by_span = pool is not None and first_load is not None and first_load.started_empty
 
             def store(size: int, todo: _Todo, parsed: Parsed) -> None:
+                if parsed.digest is not None and parsed.digest != todo.digest:
+                    log.warning("lines %d-%d changed while being read: parsed again",
+                                todo.lines[0][0], todo.lines[-1][0])  # fmt: skip
+                    parsed = parse_block(todo.lines, todo.line_hashes(), enrich)
                 with Session(bind=conn) as session:
                     try:
                         counts = _store_block(session, parsed, enrich, summary.run_id)
                     except IntegrityError:
                         log.info("a new paper of the block was stored meanwhile: slow path")
                         session.rollback()
-                        parsed = parse_block(todo.lines, todo.hashes, enrich)
+                        parsed = parse_block(todo.lines, todo.line_hashes(), enrich)
                         counts = _store_block(session, parsed, enrich, summary.run_id)
                     counts.unchanged += todo.skipped
                     if counts.updated and first_load is not None:
@@ -335,7 +248,7 @@ def save_json_lines(
 
             def load() -> None:
                 known = _stored_blocks(conn)
-                for block in read_blocks(path, batch_size):
+                for block, span in read_block_spans(path, batch_size):
                     if should_stop is not None and should_stop():
                         raise Interrupted("stop requested")
                     summary.fetched += len(block)
@@ -345,6 +258,13 @@ def save_json_lines(
                         summary.counts.unchanged += len(block)
                         if on_batch is not None:
                             on_batch(len(block))
+                        continue
+                    if pool is not None and by_span and span is not None:
+                        conn.commit()
+                        todo = _Todo(block, {}, {}, [], 0, digest, line_key(block[-1][1])[0], True)
+                        where = (str(path), *span, block[0][0], digest)
+                        pending.append((len(block), todo, pool.apply_async(work_span, where)))
+                        drain(workers + 1)
                         continue
                     todo = _changed_lines(conn, block, inflight)
                     todo.digest = digest
@@ -356,7 +276,7 @@ def save_json_lines(
                         pending.append((len(block), todo, parsed))
                     else:
                         args = (todo.lines, todo.hashes, todo.fresh)
-                        pending.append((len(block), todo, pool.apply_async(_work, args)))
+                        pending.append((len(block), todo, pool.apply_async(work, args)))
                     drain(workers + 1)  # each worker busy, one block waiting: bounded memory
                 drain(0)
 
