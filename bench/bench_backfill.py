@@ -177,6 +177,20 @@ def _child(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
+def io_pressure() -> str:
+    """Share of the last minute some task waited for I/O (``/proc/pressure/io``), or "n/a".
+
+    On this VM the host's disk is sometimes busy for minutes, and memory reclaim evicts the
+    corpus from the page cache: a re-run then waits for the disk, not for the CPU.
+    """
+    try:
+        first = Path("/proc/pressure/io").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return "n/a"
+    fields = dict(part.split("=") for part in first.split()[1:])
+    return f"{fields.get('avg60', '?')}%"
+
+
 def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> dict[str, Any]:
     """Baseline, first backfill and unchanged re-run at N records; prints and returns figures."""
     corpus = ensure_corpus(n, seed, out)
@@ -200,6 +214,8 @@ def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> di
         "sync_s": sync_s,
         "rerun_s": again["seconds"],
         "rerun_fraction": again["seconds"] / first["seconds"],
+        "rerun_cpu_s": again["cpu_writer_s"] + again["cpu_workers_s"],
+        "io_pressure_after": io_pressure(),
         "rss_writer_mb": max(first["rss_writer_mb"], again["rss_writer_mb"]),
         "rss_worker_mb": max(first["rss_worker_mb"], again["rss_worker_mb"]),
         "pss_total_mb": max(first["pss_total_mb"], again["pss_total_mb"]),
@@ -218,11 +234,12 @@ def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> di
         f"pipeline {first['rate']:>7,.0f} rec/s ({first['seconds']:.1f} s)  "
         f"ratio {result['ratio_to_baseline']:.2f}  "
         f"re-run {again['seconds']:.1f} s = {result['rerun_fraction']:.1%} of first "
-        f"(after a {sync_s:.1f} s sync)  "
+        f"(CPU {result['rerun_cpu_s']:.1f} s; after a {sync_s:.1f} s sync)  "
         f"peak RSS writer {result['rss_writer_mb']:.0f} MB, "
         f"worker {result['rss_worker_mb']:.0f} MB, "
         f"all processes PSS {result['pss_total_mb']:.0f} MB  "
-        f"load {load_before:.1f} -> {result['load_1min_after']:.1f}"
+        f"load {load_before:.1f} -> {result['load_1min_after']:.1f}, "
+        f"I/O pressure {result['io_pressure_after']}"
     )
     print(f"    first:  {first['line']}\n    re-run: {again['line']}", flush=True)
     return result
