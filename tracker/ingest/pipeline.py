@@ -5,9 +5,10 @@ its last line's paper still carries that line's hash) is skipped unread: an unch
 only reads and hashes the file. For every other block the writer (this process) computes
 every line's id and hash and drops the lines whose hash equals the one stored with that
 paper: they were stored from this very line, so they are neither parsed nor enriched. The
-remaining lines go to worker processes, which parse them and compute topics and venue; the
-writer stores the results in order, one transaction per block. At most ``workers + 1``
-blocks are in flight, so memory does not grow with the file.
+remaining lines go to worker processes (:mod:`tracker.ingest.blocks`), which parse them and
+compute topics and venue; the writer stores the results in order, one transaction per block.
+At most ``workers + 1`` blocks are in flight, so memory does not grow with the file. Into an
+empty database a worker gets only where its block lies in the file, and keys it itself.
 
 On SQLite, a paper that is certainly new (its id is neither stored nor in another block in
 flight, nor twice in its block) comes back from the worker as ready-made insert rows
@@ -261,7 +262,8 @@ def save_json_lines(
                         continue
                     if pool is not None and by_span and span is not None:
                         conn.commit()
-                        todo = _Todo(block, {}, {}, [], 0, digest, line_key(block[-1][1])[0], True)
+                        last_id = line_key(block[-1][1])[0]
+                        todo = _Todo(block, {}, {}, [], 0, digest, last_id, keyed_by_worker=True)
                         where = (str(path), *span, block[0][0], digest)
                         pending.append((len(block), todo, pool.apply_async(work_span, where)))
                         drain(workers + 1)
