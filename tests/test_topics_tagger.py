@@ -9,6 +9,7 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -16,6 +17,7 @@ from tracker.cli import main
 from tracker.config import PROJECT_ROOT
 from tracker.topics.evaluate import evaluate, load_labeled
 from tracker.topics.matcher import Phrase, PhraseMatcher, normalize, phrase_words, stem, tokens
+from tracker.topics.ragged import RaggedIndex
 from tracker.topics.tagger import Tagger, tag_paper
 
 LABELED = Path(__file__).parent / "fixtures" / "topics_labeled.jsonl"
@@ -304,3 +306,13 @@ def reference_count(phrases: list[Phrase], text: str) -> dict[int, int]:
 
 def _word_matches(word: str, token: str) -> bool:
     return token.startswith(word[:-1]) if word.endswith("*") else stem(token) == word
+
+
+def test_ragged_index_gathers_rows_in_order() -> None:
+    rows = [[5, 6], [], [7], [8, 9, 10]]
+    index = RaggedIndex([len(r) for r in rows])
+    flat = [v for r in rows for v in r]
+    wanted = [3, 0, 1, 3, 2]
+    positions, counts = index.gather(np.array(wanted))
+    assert [flat[p] for p in positions.tolist()] == [v for i in wanted for v in rows[i]]
+    assert counts.tolist() == [len(rows[i]) for i in wanted]

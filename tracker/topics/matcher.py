@@ -26,6 +26,7 @@ import ahocorasick_rs
 import numpy as np
 
 from tracker.text import squeeze_spaces
+from tracker.topics.ragged import RaggedIndex
 
 _ALNUM = b"abcdefghijklmnopqrstuvwxyz0123456789"
 # ASCII bytes with A-Z lower-cased and every byte but a-z/0-9 turned into a space.
@@ -126,8 +127,7 @@ class PhraseMatcher:
         self._checks = [tuple(checks) for _pids, checks in entries.values()]
         # Key number -> its phrase ids, as flat arrays (most keys have one phrase).
         key_pids = [pids for pids, _checks in entries.values()]
-        self._key_npids = np.array([len(p) for p in key_pids], dtype=np.int64)
-        self._key_first = np.cumsum(self._key_npids) - self._key_npids
+        self._key_pids = RaggedIndex([len(p) for p in key_pids])
         self._key_pid = np.array([p for pids in key_pids for p in pids], dtype=np.int64)
         self._key_checked = np.array([bool(c) for c in self._checks], dtype=bool)
         self._automaton: Any = None
@@ -159,9 +159,8 @@ class PhraseMatcher:
         flat = np.fromiter(itertools.chain.from_iterable(matches), np.int64, 3 * len(matches))
         keys, starts = flat[0::3], flat[1::3]
         where = np.searchsorted(ends, starts)
-        npids = self._key_npids[keys]
-        offsets = np.repeat(self._key_first[keys] - np.cumsum(npids) + npids, npids)
-        pids = self._key_pid[offsets + np.arange(len(offsets))]
+        positions, npids = self._key_pids.gather(keys)
+        pids = self._key_pid[positions]
         where_pids = np.repeat(where, npids)
         checked = np.flatnonzero(self._key_checked[keys])
         if len(checked):  # rare: confirm the rest of the phrase where the key occurs

@@ -13,6 +13,7 @@ import numpy as np
 
 from tracker.config import PROJECT_ROOT
 from tracker.topics.matcher import Phrase, PhraseMatcher, phrase_words
+from tracker.topics.ragged import RaggedIndex
 from tracker.topics.rules import TopicRules, load_rules
 from tracker.topics.taxonomy import Taxonomy, load_taxonomy
 
@@ -78,10 +79,10 @@ class Tagger:
         self._matcher = PhraseMatcher(list(phrase_ids))
         # Phrase id -> its (topic, weight) pairs, as flat arrays for the block-wise scoring.
         pairs = self._phrase_weights
-        self._pair_count = np.array([len(p) for p in pairs], dtype=np.int64)
-        self._pair_first = np.cumsum(self._pair_count) - self._pair_count
+        self._pairs = RaggedIndex([len(p) for p in pairs])
         self._pair_topic = np.array([t for p in pairs for t, _w in p], dtype=np.int64)
         self._pair_weight = np.array([w for p in pairs for _t, w in p], dtype=np.float64)
+        self._yield_arrays = [(t, sorted(others), f) for t, others, f in self._yields]
 
     # --- scoring ------------------------------------------------------------------------
 
@@ -104,10 +105,7 @@ class Tagger:
         repeats = np.minimum(hits - 1, self._max_repeats) * self._repeat
         factor = np.where(hits > 0, factor + (1.0 + repeats), factor)
         # Spread each (paper, phrase) over the phrase's (topic, weight) pairs.
-        phrase = found % n_phrases
-        count = self._pair_count[phrase]
-        first = np.repeat(self._pair_first[phrase] - np.cumsum(count) + count, count)
-        pair = first + np.arange(len(first))
+        pair, count = self._pairs.gather(found % n_phrases)
         cells = [np.repeat(found // n_phrases, count) * n_topics + self._pair_topic[pair]]
         values = [self._pair_weight[pair] * np.repeat(factor, count)]
         extra_cells, extra_values = [], []
@@ -126,8 +124,8 @@ class Tagger:
             .reshape(n, n_topics)
         )  # float even when empty
         tagged = scores >= self._threshold
-        for t, others, yield_factor in self._yields:
-            scores[tagged[:, sorted(others)].any(axis=1), t] *= yield_factor
+        for t, others, yield_factor in self._yield_arrays:
+            scores[tagged[:, others].any(axis=1), t] *= yield_factor
         return scores
 
     def score(self, title: str, abstract: str, categories: Iterable[str] | str = ()) -> list[float]:
