@@ -157,11 +157,7 @@ class LibraryEnricher:
         """Tag a block of records in one call of the topic tagger."""
         if self.tagger is None:
             return [[] for _ in records]
-        papers = [(r.title, r.abstract, r.categories) for r in records]
-        if hasattr(self.tagger, "tag_many"):
-            tagged = self.tagger.tag_many(papers)
-        else:
-            tagged = [self.tagger.tag(*paper) for paper in papers]
+        tagged = self.tagger.tag_many([(r.title, r.abstract, r.categories) for r in records])
         return [[_as_pair(tag) for tag in tags] for tags in tagged]
 
     def resolve_venue(self, record: PaperRecord) -> VenueInfo:
