@@ -8,6 +8,7 @@ and 1,000 random full records, many without a comment) and, separately, from the
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -21,7 +22,11 @@ from tracker.venues import VenueResolver  # noqa: E402
 
 def main() -> None:
     """Time the resolver and print records/s."""
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("n", nargs="?", type=int, default=100_000, help="records (100,000)")
+    n = parser.parse_args().n
     t0 = time.perf_counter()
     resolver = VenueResolver.from_seeds(ROOT / "seeds")
     print(f"build {time.perf_counter() - t0:.2f}s")

@@ -5,6 +5,7 @@ Usage: python bench/eval_venues.py [tests/fixtures/venues_dev.jsonl]
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import dataclass, field
@@ -71,7 +72,12 @@ def score(path: Path, resolver: VenueResolver, edition: int = 2026) -> Scores:
 
 def main() -> None:
     """Print precision, recall, leaks and the records that differ from their label."""
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests/fixtures/venues_dev.jsonl"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "path", nargs="?", type=Path, default=ROOT / "tests/fixtures/venues_dev.jsonl",
+        help="labeled JSON lines (default: the development set)",
+    )  # fmt: skip
+    path = parser.parse_args().path
     s = score(path, VenueResolver.from_seeds(ROOT / "seeds"))
     print(f"records: {s.total}")
     print(f"tier precision: {s.tiered_right}/{s.tiered} = {s.precision:.1%}")

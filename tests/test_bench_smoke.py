@@ -58,3 +58,20 @@ def test_run_all_with_dashboard(out: Path) -> None:
     assert run_all.main(["--n", str(N), "--repeat", "2", "--day", "20", "--out", str(out)]) == 0
     results = json.loads((out / f"results-{N}.json").read_text())
     assert {"backfill", "ingest", "queries", "dashboard"} <= set(results)
+
+
+SCRIPTS = sorted(
+    p for p in (Path(__file__).parents[1] / "bench").glob("*.py") if "__main__" in p.read_text()
+)
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[p.name for p in SCRIPTS])
+def test_every_bench_script_has_help(script: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage:") and len(done.stdout.splitlines()) > 3
