@@ -235,6 +235,17 @@ def test_matcher_block_keeps_texts_apart() -> None:
     assert (0, 2) in expected and not any(pid == 0 for i, pid in expected if i < 2)
 
 
+def test_matcher_texts_with_control_bytes_match_as_spaced_text() -> None:
+    """The automaton's never-matching keys (control bytes) match nothing a text holds."""
+    phrases = [("language", "model"), ("model",)]
+    m = PhraseMatcher(phrases)
+    for text in ["\x01\x01language\x02\x02model\x03\x03", "\x01\x01\x02\x02\x03\x03 model"]:
+        plain = re.sub("[\x01-\x03]", " ", text)
+        assert m.count(text) == m.count(plain) == reference_count(phrases, plain)
+    where, pids = m.occurrences(["\x01\x01", "\x02\x02\x03\x03"])
+    assert where.tolist() == [] and pids.tolist() == []
+
+
 def test_normalize_is_single_spaced_ascii_tokens() -> None:
     rng = random.Random(3)
     alphabet = "aZ9 -,.  \t\n()ü—_"

@@ -220,3 +220,29 @@ def test_dev_set_targets() -> None:
     assert s.precision >= 0.98
     assert s.recall >= 0.95
     assert s.leaks == []
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="ab .;|-\n\t)]_1é", max_size=40))
+def test_clause_breaks_as_the_lookbehind_first_pattern(text: str) -> None:
+    """CLAUSE_BREAK_RE checks the full stop before looking behind it (fewer regex steps per
+    character); it finds the very breaks of the original, lookbehind-first pattern."""
+    import re
+
+    from tracker.venues.patterns import CLAUSE_BREAK_RE
+
+    original = re.compile(r"[;|]|\n\s*\n|\s[-]\s|(?<=[\w)\]])\.(?=\s|$)")
+    spans = [m.span() for m in CLAUSE_BREAK_RE.finditer(text)]
+    assert spans == [m.span() for m in original.finditer(text)]
+
+
+def test_tokenize_answers_a_fresh_list_each_call() -> None:
+    """Tokens are cached per text; a caller changing its list does not change the next one's."""
+    from tracker.venues.patterns import tokenize
+
+    first = tokenize("Accepted at CVPR 2024 (oral)")
+    assert [t.text for t in first] == ["Accepted", "at", "CVPR", "2024", "oral"]
+    assert first[2].low == "cvpr" and first[2].start == 12 and first[2].end == 16
+    first.clear()
+    again = tokenize("Accepted at CVPR 2024 (oral)")
+    assert [t.low for t in again][:3] == ["accepted", "at", "cvpr"]

@@ -37,6 +37,12 @@ _TEXTS_TABLE = _SEPARATOR + _BYTE_TABLE[1:]
 
 Phrase = tuple[str, ...]
 
+_NO_PREFILTER = (b"\x01\x01", b"\x02\x02", b"\x03\x03")
+"""Keys that never match (the buffer holds no such byte), added so that the keys start with
+four different bytes: with every key starting with a space, the automaton library picks a
+"start byte" prefilter that stops at every space (every few bytes of English) and restarts
+the automaton there. Without it, the automaton just runs: 15% fewer instructions (callgrind)."""
+
 
 def stem(token: str) -> str:
     """Fold plurals so "models" matches "model" (applied to text and phrases alike)."""
@@ -133,7 +139,7 @@ class PhraseMatcher:
         self._automaton: Any = None
         if entries:
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
-                [key.encode() for key in entries],
+                [key.encode() for key in entries] + list(_NO_PREFILTER),
                 implementation=ahocorasick_rs.Implementation.DFA,
             )
 

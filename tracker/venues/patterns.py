@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 # A token is a run of letters/digits, possibly joined by ' & + - (CVPR'25, S&P, ASP-DAC).
@@ -15,7 +16,7 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:[’'&+\-][^\W_]+)*")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b(?:github|huggingface)\.\S+", re.I)
 # Clause ends: ; | a blank line, a spaced dash, and full stops that end a sentence. A stop after a
 # capitalised word is an abbreviation ("IEEE Trans. Image Process.") and does not end a clause.
-CLAUSE_BREAK_RE = re.compile(r"[;|]|\n\s*\n|\s[-]\s|(?<=[\w)\]])\.(?=\s|$)")
+CLAUSE_BREAK_RE = re.compile(r"[;|]|\n\s*\n|\s-\s|\.(?<=[\w)\]]\.)(?=\s|$)")
 _ABBREV_WORDS = frozenset(
     """
 et al vs no pp vol proc conf int intl eds ed fig
@@ -136,15 +137,25 @@ def fold(text: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Split text into tokens; URLs are blanked first so code links never look like venues."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=8)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # Cached: a comment without a venue is tokenized again to read a bare status from it.
     if "/" in text or "@" in text:
         text = URL_RE.sub(lambda m: " " * len(m.group(0)), text)
     low = text.lower()
+    new = tuple.__new__  # Token(...) runs a Python-level __new__: twice the cost a token
     if len(low) != len(text):  # a few characters lower-case to two ("İ")
-        return [Token(a, b, text[a:b], text[a:b].lower())
-                for a, b in (m.span() for m in TOKEN_RE.finditer(text))]  # fmt: skip
-    return [
-        Token(a, b, text[a:b], low[a:b]) for a, b in (m.span() for m in TOKEN_RE.finditer(text))
-    ]
+        return tuple(new(Token, (m.start(), m.end(), m.group(), m.group().lower()))
+                     for m in TOKEN_RE.finditer(text))  # fmt: skip
+    return tuple(
+        [
+            new(Token, (m.start(), m.end(), m.group(), low[m.start() : m.end()]))
+            for m in TOKEN_RE.finditer(text)
+        ]
+    )
 
 
 def _ends_sentence(text: str, pos: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tracker.venues.cues import earlier_version_before
 from tracker.venues.index import VenueIndex
@@ -16,9 +17,15 @@ accepted accept published publication appear submitted review proceedings in to 
 )  # fmt: skip
 
 
+@lru_cache(maxsize=8)
+def _letter_runs(text: str) -> frozenset[str]:
+    """The lower-case letter runs of a text (cached: the venue and the status gate read it)."""
+    return frozenset(_LETTER_RUNS.findall(text.lower()))
+
+
 def may_name_venue(index: VenueIndex, text: str) -> bool:
     """Cheap test: does any letter run of the text start a known venue name or abbreviation?"""
-    words = set(_LETTER_RUNS.findall(text.lower()))
+    words = _letter_runs(text)
     if not index.gate.isdisjoint(words):
         return True
     return not index.risky_gate.isdisjoint(words) and not _GATE_CUES.isdisjoint(words)
@@ -45,7 +52,7 @@ def read_status_only(text: str) -> tuple[str, int, int] | None:
     "Under review", "Accepted at PROPOR 2026", "Published in Structural Optimization".
     """
     folded = fold(text)
-    if _STATUS_GATE.isdisjoint(_LETTER_RUNS.findall(folded.lower())):
+    if _STATUS_GATE.isdisjoint(_letter_runs(folded)):
         return None
     tokens = tokenize(folded)
     found: dict[str, tuple[int, int]] = {}
