@@ -134,6 +134,23 @@ def test_changed_line_is_reprocessed_and_stored_hash_moves(engine: Engine, tmp_p
 
 
 @pytest.mark.sqlite_only
+def test_sqlite_stamp_is_isoformat_with_microseconds() -> None:
+    """The table-built stamp equals ``isoformat`` (the format SQLAlchemy reads back)."""
+    from datetime import datetime, timedelta, timezone
+
+    from tracker.ingest.rows import sqlite_stamp
+
+    rng = random.Random(5)
+    start = datetime(1, 1, 1)
+    for _ in range(20000):
+        value = start + timedelta(seconds=rng.randrange(0, 10**11))
+        if rng.random() < 0.2:
+            value = value.replace(microsecond=rng.randrange(1, 10**6))
+        if rng.random() < 0.1:
+            value = value.replace(tzinfo=timezone(timedelta(hours=rng.randrange(-12, 13))))
+        assert sqlite_stamp(value) == value.isoformat(" ", "microseconds"), repr(value)
+
+
 def test_new_paper_rows_equal_what_save_records_writes(tmp_path: Path) -> None:
     from bench.common import fresh_db
     from tracker.db.engine import session_scope
