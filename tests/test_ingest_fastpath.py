@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 import random
 from pathlib import Path
 
@@ -252,3 +253,22 @@ def test_a_block_changed_before_its_worker_reads_it_is_parsed_again(
     assert edited_titles == 0 and topics
     assert backfill_file(db, path, workers=2).counts.unchanged == 300
     db.dispose()
+
+
+def _own_niceness() -> int:
+    return os.nice(0)
+
+
+def test_workers_run_below_the_writers_priority() -> None:
+    """Backfill workers lower their own priority: the writer never waits behind them."""
+    import multiprocessing
+
+    from tracker.ingest.rows import RowContext
+
+    enrich = load_enricher(PROJECT_ROOT / "seeds")
+    with multiprocessing.get_context("fork").Pool(
+        1, initializer=blocks.init_worker, initargs=(enrich, RowContext())
+    ) as pool:
+        worker = pool.apply(_own_niceness)
+    assert worker == min(19, os.nice(0) + blocks.WORKER_NICENESS)
+    assert blocks.WORKER_NICENESS > 0

@@ -9,7 +9,9 @@ every paper passes through - free of that work.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import signal
 from collections import Counter
 from collections.abc import Mapping
@@ -105,10 +107,19 @@ class _Worker:
     context: RowContext | None = None
 
 
+WORKER_NICENESS = 5
+"""How much lower the workers' scheduling priority is than the writer's. Writer and workers are
+more processes than cores, and every paper passes through the one writer: when it has work it
+should not wait for a core behind a worker, and the workers use whatever time it leaves. At
+300k papers, interleaved runs took 25.3-31.3 s with it and 28.8-34.7 s without."""
+
+
 def init_worker(enrich: Enricher, context: RowContext) -> None:
     # Ctrl-C reaches the whole process group: the writer decides when to stop, workers must
     # not die mid-block with a traceback of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):  # lowering one's own priority is always allowed
+        os.nice(WORKER_NICENESS)
     _Worker.enrich = enrich
     _Worker.context = context
     # Everything inherited (tagger trie, venue index) lives for the whole run: keep the
