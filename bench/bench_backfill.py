@@ -191,13 +191,35 @@ def io_pressure() -> str:
     return f"{fields.get('avg60', '?')}%"
 
 
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time counters (``/proc/stat``: user ... steal), or [] where absent."""
+    try:
+        return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+def steal_share(before: list[int], after: list[int]) -> str:
+    """The share of the machine's CPU time the hypervisor gave to others ("steal") in between.
+
+    On this VM identical work has taken up to 40% more CPU time from one run to the next; a
+    high steal share marks a run on which the host was busy.
+    """
+    if len(before) < 8 or len(after) < 8:
+        return "n/a"
+    total = sum(after) - sum(before)
+    return f"{(after[7] - before[7]) / total:.1%}" if total > 0 else "n/a"
+
+
 def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> dict[str, Any]:
     """Baseline, first backfill and unchanged re-run at N records; prints and returns figures."""
     corpus = ensure_corpus(n, seed, out)
     load_before = os.getloadavg()[0]
     base = run_baseline(corpus, out / f"baseline-{n}.db")
     db = out / f"backfill-{n}.db"
+    ticks = cpu_ticks()
     first = run_child(corpus, db, True, workers, enrich)
+    steal = steal_share(ticks, cpu_ticks())
     # The first run writes with synchronous=OFF: gigabytes may still be on their way to the
     # disk. Wait for them, so the re-run's reads do not queue behind that writeback.
     synced = time.perf_counter()
@@ -221,6 +243,7 @@ def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> di
         "pss_total_mb": max(first["pss_total_mb"], again["pss_total_mb"]),
         "cpu_writer_s": first["cpu_writer_s"],
         "cpu_workers_s": first["cpu_workers_s"],
+        "cpu_steal_first": steal,
         "first": first["line"],
         "rerun": again["line"],
         "db": str(db),
@@ -231,7 +254,10 @@ def bench(n: int, workers: int | None, enrich: bool, out: Path, seed: int) -> di
         raise SystemExit(f"backfill did not finish cleanly: {first['line']} / {again['line']}")
     print(
         f"N={n:>9,}  baseline {base['rate']:>8,.0f} rec/s ({base['seconds']:.1f} s)  "
-        f"pipeline {first['rate']:>7,.0f} rec/s ({first['seconds']:.1f} s)  "
+        f"pipeline {first['rate']:>7,.0f} rec/s ({first['seconds']:.1f} s; CPU µs/record "
+        f"writer {first['cpu_writer_s'] / n * 1e6:.0f}, "
+        f"workers {first['cpu_workers_s'] / n * 1e6:.0f}, "
+        f"steal {steal})  "
         f"ratio {result['ratio_to_baseline']:.2f}  "
         f"re-run {again['seconds']:.1f} s = {result['rerun_fraction']:.1%} of first "
         f"(CPU {result['rerun_cpu_s']:.1f} s; after a {sync_s:.1f} s sync)  "
