@@ -246,3 +246,15 @@ def test_tokenize_answers_a_fresh_list_each_call() -> None:
     first.clear()
     again = tokenize("Accepted at CVPR 2024 (oral)")
     assert [t.low for t in again][:3] == ["accepted", "at", "cvpr"]
+
+
+def test_text_caches_hold_one_papers_texts_only(resolver: VenueResolver) -> None:
+    """Tokens are cached while one paper is resolved, never across papers (the benchmark
+    corpus repeats comments far more often than arXiv does)."""
+    from tracker.venues.patterns import _tokens
+    from tracker.venues.status import _letter_runs
+
+    resolver.resolve(comments="Accepted at CVPR 2024", journal_ref="Proc. CVPR 2024")
+    resolver.resolve(comments="12 pages, under review")
+    cached = _tokens.cache_info().currsize + _letter_runs.cache_info().currsize
+    assert 0 < cached <= 2

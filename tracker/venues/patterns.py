@@ -140,6 +140,11 @@ def tokenize(text: str) -> list[Token]:
     return list(_tokens(text))
 
 
+def tokens_cache_clear() -> None:
+    """Forget the cached tokens (:func:`tracker.venues.status.forget_texts`)."""
+    _tokens.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _tokens(text: str) -> tuple[Token, ...]:
     # Cached: a comment without a venue is tokenized again to read a bare status from it.

@@ -16,7 +16,7 @@ from tracker.venues.doi import DoiRules, DoiVenue
 from tracker.venues.index import VenueIndex, build_index
 from tracker.venues.reading import Claim, best_claim, read_text
 from tracker.venues.seeds import VenueSeedError, VenueSeeds, load_venue_seeds
-from tracker.venues.status import read_status_only
+from tracker.venues.status import forget_texts, read_status_only
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ class VenueResolver:
 
     def _resolve(self, comments: str | None, journal_ref: str | None, doi: str | None,
                  edition: int, trace: list[str] | None) -> Resolution:  # fmt: skip
+        forget_texts()  # texts are cached for this paper only
         comments = comments if isinstance(comments, str) else None
         journal_ref = journal_ref if isinstance(journal_ref, str) else None
         doi = doi if isinstance(doi, str) else None

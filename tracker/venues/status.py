@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from tracker.venues.cues import earlier_version_before
 from tracker.venues.index import VenueIndex
-from tracker.venues.patterns import REJECT, fold, tokenize
+from tracker.venues.patterns import REJECT, fold, tokenize, tokens_cache_clear
 
 _LETTER_RUNS = re.compile(r"[a-z]+")
 _GATE_CUES = frozenset(
@@ -21,6 +21,16 @@ accepted accept published publication appear submitted review proceedings in to 
 def _letter_runs(text: str) -> frozenset[str]:
     """The lower-case letter runs of a text (cached: the venue and the status gate read it)."""
     return frozenset(_LETTER_RUNS.findall(text.lower()))
+
+
+def forget_texts() -> None:
+    """Empty the per-text caches (tokens, letter runs): the resolver calls it for each paper.
+
+    They serve the same text read twice for one paper; kept across papers they would also
+    serve repeated comments, which the benchmark corpus has far more of than arXiv.
+    """
+    _letter_runs.cache_clear()
+    tokens_cache_clear()
 
 
 def may_name_venue(index: VenueIndex, text: str) -> bool:
