@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import NamedTuple
 
 # A token is a run of letters/digits, possibly joined by ' & + - (CVPR'25, S&P, ASP-DAC).
@@ -137,30 +136,47 @@ def fold(text: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Split text into tokens; URLs are blanked first so code links never look like venues."""
-    return list(_tokens(text))
-
-
-def tokens_cache_clear() -> None:
-    """Forget the cached tokens (:func:`tracker.venues.status.forget_texts`)."""
-    _tokens.cache_clear()
-
-
-@lru_cache(maxsize=8)
-def _tokens(text: str) -> tuple[Token, ...]:
-    # Cached: a comment without a venue is tokenized again to read a bare status from it.
     if "/" in text or "@" in text:
         text = URL_RE.sub(lambda m: " " * len(m.group(0)), text)
     low = text.lower()
     new = tuple.__new__  # Token(...) runs a Python-level __new__: twice the cost a token
     if len(low) != len(text):  # a few characters lower-case to two ("İ")
-        return tuple(new(Token, (m.start(), m.end(), m.group(), m.group().lower()))
-                     for m in TOKEN_RE.finditer(text))  # fmt: skip
-    return tuple(
-        [
-            new(Token, (m.start(), m.end(), m.group(), low[m.start() : m.end()]))
-            for m in TOKEN_RE.finditer(text)
-        ]
-    )
+        return [new(Token, (m.start(), m.end(), m.group(), m.group().lower()))
+                for m in TOKEN_RE.finditer(text)]  # fmt: skip
+    return [
+        new(Token, (m.start(), m.end(), m.group(), low[m.start() : m.end()]))
+        for m in TOKEN_RE.finditer(text)
+    ]
+
+
+_LETTER_RUNS = re.compile(r"[a-z]+")
+
+
+class Text:
+    """One comment or journal-ref, folded once, with its letter runs, and its tokens worked out
+    on first use. The resolver reads a comment for venues and, when it names none, again for a
+    bare status: both readings share this object, so the comment is tokenized once."""
+
+    __slots__ = ("_tokens", "folded", "raw", "words")
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.folded = fold(raw)
+        self.words = frozenset(_LETTER_RUNS.findall(self.folded.lower()))
+        """The lower-case letter runs (the cheap gates look them up)."""
+        self._tokens: list[Token] | None = None
+
+    @property
+    def tokens(self) -> list[Token]:
+        """:func:`tokenize` of the folded text (shared: callers must not change the list)."""
+        if self._tokens is None:
+            self._tokens = tokenize(self.folded)
+        return self._tokens
+
+
+def as_text(text: str | Text) -> Text:
+    """``text`` as a :class:`Text` (a new one for a plain string)."""
+    return text if isinstance(text, Text) else Text(text)
 
 
 def _ends_sentence(text: str, pos: int) -> bool:

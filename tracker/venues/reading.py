@@ -19,10 +19,10 @@ from tracker.venues.mentions import Mention, find_mentions
 from tracker.venues.patterns import (
     ACCEPT,
     SUBMIT,
+    Text,
     Token,
+    as_text,
     clause_ids,
-    fold,
-    tokenize,
 )  # fmt: skip
 from tracker.venues.status import may_name_venue
 
@@ -66,15 +66,16 @@ def best_claim(claims: list[Claim]) -> Claim | None:
     return min(kept, key=lambda c: c.rank) if kept else None
 
 
-def read_text(index: VenueIndex, text: str, source: str,
+def read_text(index: VenueIndex, text: str | Text, source: str,
               trace: list[str] | None = None) -> list[Claim]:  # fmt: skip
     """Every venue claim in ``text`` with status and kind decided from its clause."""
-    folded = fold(text)
-    if not may_name_venue(index, folded):
+    read = as_text(text)
+    folded, text = read.folded, read.raw
+    if not may_name_venue(index, read):
         if trace is not None:
             trace.append(f"{source}: no word that could start a venue name")
         return []
-    tokens = tokenize(folded)
+    tokens = read.tokens
     if not tokens:
         return []
     clause = clause_ids(folded, tokens)

@@ -14,9 +14,10 @@ from pathlib import Path
 from tracker.ccf.catalog import CcfCatalog, load_ccf_catalog
 from tracker.venues.doi import DoiRules, DoiVenue
 from tracker.venues.index import VenueIndex, build_index
+from tracker.venues.patterns import Text
 from tracker.venues.reading import Claim, best_claim, read_text
 from tracker.venues.seeds import VenueSeedError, VenueSeeds, load_venue_seeds
-from tracker.venues.status import forget_texts, read_status_only
+from tracker.venues.status import read_status_only
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,6 @@ class VenueResolver:
 
     def _resolve(self, comments: str | None, journal_ref: str | None, doi: str | None,
                  edition: int, trace: list[str] | None) -> Resolution:  # fmt: skip
-        forget_texts()  # texts are cached for this paper only
         comments = comments if isinstance(comments, str) else None
         journal_ref = journal_ref if isinstance(journal_ref, str) else None
         doi = doi if isinstance(doi, str) else None
@@ -108,13 +108,14 @@ class VenueResolver:
         if doi_venue is not None:
             return self._from_doi(doi_venue, doi or "", edition)
         if comments and comments.strip():
-            claim = _best(read_text(self.index, comments, "comments", trace))
+            comment = Text(comments)  # read for venues, then maybe for a bare status
+            claim = _best(read_text(self.index, comment, "comments", trace))
             has_ref = bool(journal_ref and journal_ref.strip())
             accepted = claim is not None and claim.status in ("accepted", "published")
             submitted = claim is not None and claim.status == "submitted" and not has_ref
             if claim is not None and (accepted or submitted):
                 return self._from_claim(claim, comments, "comments", edition, trace)
-            only = read_status_only(comments)
+            only = read_status_only(comment)
             if only is not None and not (journal_ref and journal_ref.strip()):
                 status, start, end = only
                 if trace is not None:

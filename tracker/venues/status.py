@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from tracker.venues.cues import earlier_version_before
 from tracker.venues.index import VenueIndex
-from tracker.venues.patterns import REJECT, fold, tokenize, tokens_cache_clear
+from tracker.venues.patterns import REJECT, Text, as_text
 
-_LETTER_RUNS = re.compile(r"[a-z]+")
 _GATE_CUES = frozenset(
     """
 accepted accept published publication appear submitted review proceedings in to at by
@@ -17,25 +13,9 @@ accepted accept published publication appear submitted review proceedings in to 
 )  # fmt: skip
 
 
-@lru_cache(maxsize=8)
-def _letter_runs(text: str) -> frozenset[str]:
-    """The lower-case letter runs of a text (cached: the venue and the status gate read it)."""
-    return frozenset(_LETTER_RUNS.findall(text.lower()))
-
-
-def forget_texts() -> None:
-    """Empty the per-text caches (tokens, letter runs): the resolver calls it for each paper.
-
-    They serve the same text read twice for one paper; kept across papers they would also
-    serve repeated comments, which the benchmark corpus has far more of than arXiv.
-    """
-    _letter_runs.cache_clear()
-    tokens_cache_clear()
-
-
-def may_name_venue(index: VenueIndex, text: str) -> bool:
+def may_name_venue(index: VenueIndex, text: str | Text) -> bool:
     """Cheap test: does any letter run of the text start a known venue name or abbreviation?"""
-    words = _letter_runs(text)
+    words = as_text(text).words
     if not index.gate.isdisjoint(words):
         return True
     return not index.risky_gate.isdisjoint(words) and not _GATE_CUES.isdisjoint(words)
@@ -56,15 +36,15 @@ to at in by for as and
 )
 
 
-def read_status_only(text: str) -> tuple[str, int, int] | None:
+def read_status_only(text: str | Text) -> tuple[str, int, int] | None:
     """Status stated without a venue we know: (status, start, end) or None.
 
     "Under review", "Accepted at PROPOR 2026", "Published in Structural Optimization".
     """
-    folded = fold(text)
-    if _STATUS_GATE.isdisjoint(_letter_runs(folded)):
+    read = as_text(text)
+    if _STATUS_GATE.isdisjoint(read.words):
         return None
-    tokens = tokenize(folded)
+    folded, tokens = read.folded, read.tokens
     found: dict[str, tuple[int, int]] = {}
     for j, tok in enumerate(tokens):
         low = tok.low
