@@ -97,24 +97,17 @@ def add_new_paper(
         venue_id = None if key is None else context.venue_ids.get(key)
         venue = (venue_id, v.name, v.year, v.kind, v.status, v.evidence)
     categories = record.categories
-    versions = [(arxiv_id, v.number, sqlite_stamp(v.created)) for v in record.versions]
     # Published and updated are the first and last version's dates: format each date once.
-    first, last = record.versions[:1], record.versions[-1:]
-    published = (
-        versions[0][2] if first and first[0].created is record.published
-        else sqlite_stamp(record.published)
-    )  # fmt: skip
-    updated = (
-        versions[-1][2] if last and last[0].created is record.updated
-        else sqlite_stamp(record.updated)
-    )  # fmt: skip
+    stamps = {v.created: sqlite_stamp(v.created) for v in record.versions}
+    published = stamps.get(record.published) or sqlite_stamp(record.published)
+    updated = stamps.get(record.updated) or sqlite_stamp(record.updated)
     out.papers.append((
         arxiv_id, record.title, record.abstract, ", ".join(record.authors), " ".join(categories),
         categories[0] if categories else "", published, updated, record.latest_version,
         record.comment, record.journal_ref, record.doi, *venue, record.source, source_hash, now,
         now,
     ))  # fmt: skip
-    out.versions.extend(versions)
+    out.versions.extend((arxiv_id, v.number, stamps[v.created]) for v in record.versions)
     if enrich.tags_topics:
         slugs = context.topic_slugs
         out.topics.extend(
