@@ -124,6 +124,7 @@ class FakeArxiv:
         self.seen = threading.Event()
         self.watch: Callable[[dict[str, str]], bool] | None = None
         self._lock = threading.Lock()
+        self._handled = threading.Condition(self._lock)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_port}/api/query"
@@ -140,6 +141,16 @@ class FakeArxiv:
         """Stop serving."""
         self._server.shutdown()
         self._server.server_close()
+
+    def settled_request_times(self, timeout: float = 5.0) -> list[tuple[float, float]]:
+        """(start, end) of every request, once each handler has finished: a client has read the
+        whole response a moment before the server thread records that its request ended."""
+        with self._handled:
+            self._handled.wait_for(
+                lambda: self.in_flight == 0 and len(self.request_times) == len(self.requests),
+                timeout,
+            )
+            return list(self.request_times)
 
     def serve(self, query: str, records: list[PaperRecord]) -> None:
         """Answer ``search_query=query`` (and id_list lookups) from these records."""
@@ -210,6 +221,7 @@ class FakeArxiv:
                     with fake._lock:
                         fake.in_flight -= 1
                         fake.request_times.append((began, time.monotonic()))
+                        fake._handled.notify_all()
 
             def _respond(self, params: dict[str, str]) -> None:
                 fault = fake._take_fault(params)

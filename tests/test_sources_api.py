@@ -115,7 +115,7 @@ def test_retries_back_off_exponentially_with_jitter(fake: FakeArxiv) -> None:
 def test_requests_are_one_at_a_time_and_spaced_by_the_delay(fake: FakeArxiv) -> None:
     client = client_for(fake, delay_seconds=0.15)
     list(client.results(arxiv.Search("testing", max_results=40)))
-    times = sorted(fake.request_times)
+    times = sorted(fake.settled_request_times())
     assert len(times) == 4 and fake.max_in_flight == 1
     for (_s0, end0), (start1, _e1) in itertools.pairwise(times):
         assert start1 - end0 >= 0.12  # the delay is measured from the client's side
