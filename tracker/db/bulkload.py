@@ -56,9 +56,16 @@ def _is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
-MAX_SEARCH_LAG = 10_000
-"""Papers a first load may store ahead of its full-text index (two blocks): the rest of the
-index is built during the load, while both cores work, not at its end on one."""
+SEARCH_STEP = 10_000
+"""Papers added to the full-text index in one statement during a first load. FTS5 writes
+each statement's papers as a new segment and merges segments as they pile up, so small steps
+cost more: replaying the writer's SQLite work for 200k papers, indexing took 29-32 µs a paper
+in steps of 10,000 and 39-40 µs in steps of 2,000 (docs/benchmarks.md, round 7)."""
+
+MAX_SEARCH_LAG = 2 * SEARCH_STEP
+"""Papers a first load may store ahead of its full-text index: the index is built during the
+load, while both cores work, not at its end on one. Between one step and this lag the writer
+indexes only while it waits for a worker."""
 
 
 class SearchCatchUp:
@@ -89,28 +96,33 @@ class SearchCatchUp:
         if not self.valid:
             return
         lag = MAX_SEARCH_LAG if lag is None else lag
-        newest = conn.exec_driver_sql("SELECT max(rowid) FROM papers").scalar()
-        conn.rollback()
-        while newest is not None and int(newest) - self.done_up_to > lag:
-            if not self.step(conn):
+        rows = max(1, min(SEARCH_STEP, lag))
+        while self._waiting(conn) > lag:
+            if not self.step(conn, rows):
                 break
 
-    def step(self, conn: Connection, rows: int = 2000) -> bool:
-        """Index up to ``rows`` more stored papers (commits); False when there was none."""
+    def _waiting(self, conn: Connection) -> int:
+        newest = conn.exec_driver_sql("SELECT max(rowid) FROM papers").scalar()
+        conn.rollback()
+        return 0 if newest is None else int(newest) - self.done_up_to
+
+    def step(self, conn: Connection, rows: int = SEARCH_STEP) -> bool:
+        """Index the next ``rows`` stored papers (commits); False, doing nothing, if fewer wait.
+
+        A first load appends papers, so their rowids follow one another: the next ``rows``
+        papers are those with a rowid up to ``done_up_to + rows``.
+        """
         if not self.valid:
             return False
         begin_now(conn)
-        last = conn.exec_driver_sql(
-            "SELECT max(rowid) FROM (SELECT rowid FROM papers WHERE rowid > ? ORDER BY rowid "
-            "LIMIT ?)",
-            (self.done_up_to, rows),
-        ).scalar()
-        if last is None:
+        newest = conn.exec_driver_sql("SELECT max(rowid) FROM papers").scalar()
+        if newest is None or int(newest) - self.done_up_to < rows:
             conn.rollback()
             return False
-        index_papers_fts(conn, self.done_up_to, int(last))
+        up_to = self.done_up_to + rows
+        index_papers_fts(conn, self.done_up_to, up_to)
         conn.commit()
-        self.done_up_to = int(last)
+        self.done_up_to = up_to
         return True
 
 

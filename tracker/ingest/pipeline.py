@@ -7,8 +7,9 @@ every line's id and hash and drops the lines whose hash equals the one stored wi
 paper: they were stored from this very line, so they are neither parsed nor enriched. The
 remaining lines go to worker processes (:mod:`tracker.ingest.blocks`), which parse them and
 compute topics and venue; the writer stores the results in order, one transaction per block.
-At most ``workers + 1`` blocks are in flight, so memory does not grow with the file. Into an
-empty database a worker gets only where its block lies in the file, and keys it itself.
+At most ``workers + QUEUED_BLOCKS`` blocks are in flight, so memory does not grow with the
+file. Into an empty database a worker gets only where its block lies in the file, and keys it
+itself.
 
 On SQLite, a paper that is certainly new (its id is neither stored nor in another block in
 flight, nor twice in its block) comes back from the worker as ready-made insert rows
@@ -51,6 +52,12 @@ log = logging.getLogger(__name__)
 
 PAPERS = cast(Table, models.Paper.__table__)
 BLOCKS = cast(Table, models.SnapshotBlock.__table__)
+
+QUEUED_BLOCKS = 3
+"""Blocks handed to the pool beyond one per worker. The writer's work comes in bursts (a
+full-text index step of :data:`~tracker.db.bulkload.SEARCH_STEP` papers, a WAL checkpoint):
+meanwhile the workers go on with the queued blocks instead of waiting. Each block in flight
+holds its lines and, once parsed, its rows: a few MB."""
 
 
 _STORED_HASHES = select(PAPERS.c.arxiv_id, PAPERS.c.source_hash).where(
@@ -192,6 +199,7 @@ def save_json_lines(
             workers, initializer=init_worker, initargs=(enrich, context)
         )
     pending: deque[tuple[int, _Todo, AsyncResult[Parsed] | Parsed]] = deque()
+    ahead = workers + QUEUED_BLOCKS if pool is not None else 1  # blocks in flight
     try:
         with engine.connect() as conn, bulk_load_pragmas(conn):
             first_load = begin_first_load(conn)  # None, or indexes search in idle time
@@ -266,7 +274,7 @@ def save_json_lines(
                         todo = _Todo(block, {}, {}, [], 0, digest, last_id, keyed_by_worker=True)
                         where = (str(path), *span, block[0][0], digest)
                         pending.append((len(block), todo, pool.apply_async(work_span, where)))
-                        drain(workers + 1)
+                        drain(ahead)
                         continue
                     todo = _changed_lines(conn, block, inflight)
                     todo.digest = digest
@@ -279,7 +287,7 @@ def save_json_lines(
                     else:
                         args = (todo.lines, todo.hashes, todo.fresh)
                         pending.append((len(block), todo, pool.apply_async(work, args)))
-                    drain(workers + 1)  # each worker busy, one block waiting: bounded memory
+                    drain(ahead)  # bounded memory
                 drain(0)
 
             try:
