@@ -272,3 +272,28 @@ def test_workers_run_below_the_writers_priority() -> None:
         worker = pool.apply(_own_niceness)
     assert worker == min(19, os.nice(0) + blocks.WORKER_NICENESS)
     assert blocks.WORKER_NICENESS > 0
+
+
+def test_parsing_a_block_leaves_no_cyclic_garbage() -> None:
+    """Workers parse with the cyclic collector paused: only reference counting frees the block."""
+    import gc
+
+    from tracker.ingest.rows import RowContext
+
+    lines = _sample_lines(400)
+    odd = json.loads(lines[0])
+    odd["versions"][0]["created"] = "Mon, 01 Jan 2024 10:00:00 +0000"  # the generic parser
+    lines += [b"{not json", b'{"id": ""}', json.dumps(odd).encode()]
+    block = list(enumerate(lines, start=1))
+    keys = {number: line_key(line) for number, line in block}
+    hashes = {number: value for number, (_, value) in keys.items()}
+    fresh = {number: key for number, (key, _) in keys.items() if key is not None}
+    enrich = load_enricher(PROJECT_ROOT / "seeds")
+    gc.collect()
+    with blocks.collector_paused():
+        assert not gc.isenabled()
+        parsed = blocks.parse_block(block, hashes, enrich, fresh, RowContext())
+    assert gc.isenabled()
+    assert len(parsed.new) + len(parsed.records) == len(block) - 2 and len(parsed.errors) == 2
+    del parsed
+    assert gc.collect() == 0

