@@ -59,8 +59,9 @@ def _is_sqlite(conn: Connection) -> bool:
 SEARCH_STEP = 10_000
 """Papers added to the full-text index in one statement during a first load. FTS5 writes
 each statement's papers as a new segment and merges segments as they pile up, so small steps
-cost more: replaying the writer's SQLite work for 200k papers, indexing took 29-32 µs a paper
-in steps of 10,000 and 39-40 µs in steps of 2,000 (docs/benchmarks.md, round 7)."""
+cost more: replaying the writer's SQLite work for 200k papers, steps of 10,000 took 6-21% less
+CPU than steps of 2,000 in ten paired runs, e.g. 31.8 against 38.9 µs a paper (docs/benchmarks.md,
+round 7)."""
 
 MAX_SEARCH_LAG = 2 * SEARCH_STEP
 """Papers a first load may store ahead of its full-text index: the index is built during the
