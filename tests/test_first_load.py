@@ -99,7 +99,7 @@ def test_a_killed_first_load_is_finished_by_the_next_writer(engine: Engine, tmp_
     assert _pending(engine) is not None
     assert {n for _, n, _ in schema} - {n for _, n, _ in _schema(engine)} >= {
         "papers_fts_ai",
-        "ix_papers_published",
+        "ix_papers_published_facts",
     }
     # An API-style ingest (save_in_batches) first finishes the load, then stores its papers.
     summary = start_run(engine, "ingest", "test")

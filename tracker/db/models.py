@@ -66,8 +66,8 @@ class Paper(Base):
     categories: Mapped[str] = mapped_column(String(255), default="")
     """Space-separated arXiv categories, primary first."""
     primary_category: Mapped[str] = mapped_column(String(32), default="", index=True)
-    published: Mapped[datetime] = mapped_column(DateTime, index=True)
-    """Submission date of v1 (UTC)."""
+    published: Mapped[datetime] = mapped_column(DateTime)
+    """Submission date of v1 (UTC); indexed first in ``ix_papers_published_facts``."""
     updated: Mapped[datetime] = mapped_column(DateTime)
     """Date of the latest version (UTC)."""
     latest_version: Mapped[int] = mapped_column(Integer, default=1)
