@@ -153,6 +153,8 @@ def test_search_catch_up_then_the_rest_at_the_end(engine: Engine, tmp_path: Path
             save_records(session, records[30:], NoopEnricher())
             session.commit()
         assert search.step(conn, rows=15) and search.done_up_to == 35
+        assert not search.step(conn, rows=10)  # 5 wait: no step smaller than asked
+        assert search.done_up_to == 35
         assert finish_first_load(conn, search)
     _integrity(engine)
     assert _matches(engine, "the") == _like(engine, "the") > 0
