@@ -97,18 +97,12 @@ class SearchCatchUp:
         if not self.valid:
             return
         lag = MAX_SEARCH_LAG if lag is None else lag
-        rows = max(1, min(SEARCH_STEP, lag))
-        while self._waiting(conn) > lag:
-            if not self.step(conn, rows):
-                break
+        while self.step(conn, max(1, min(SEARCH_STEP, lag)), beyond=lag):
+            pass
 
-    def _waiting(self, conn: Connection) -> int:
-        newest = conn.exec_driver_sql("SELECT max(rowid) FROM papers").scalar()
-        conn.rollback()
-        return 0 if newest is None else int(newest) - self.done_up_to
-
-    def step(self, conn: Connection, rows: int = SEARCH_STEP) -> bool:
-        """Index the next ``rows`` stored papers (commits); False, doing nothing, if fewer wait.
+    def step(self, conn: Connection, rows: int = SEARCH_STEP, *, beyond: int = 0) -> bool:
+        """Index the next ``rows`` stored papers (commits) if at least ``rows`` and more than
+        ``beyond`` wait; False, doing nothing, otherwise.
 
         A first load appends papers, so their rowids follow one another: the next ``rows``
         papers are those with a rowid up to ``done_up_to + rows``.
@@ -117,7 +111,8 @@ class SearchCatchUp:
             return False
         begin_now(conn)
         newest = conn.exec_driver_sql("SELECT max(rowid) FROM papers").scalar()
-        if newest is None or int(newest) - self.done_up_to < rows:
+        waiting = 0 if newest is None else int(newest) - self.done_up_to
+        if waiting < rows or waiting <= beyond:
             conn.rollback()
             return False
         up_to = self.done_up_to + rows

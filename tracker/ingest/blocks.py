@@ -129,7 +129,8 @@ def init_worker(enrich: Enricher, context: RowContext) -> None:
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector off for the block, and on again after it.
+    """Keep the cyclic garbage collector off for the block, and on again after it (a context
+    manager, or a decorator of the worker's entry points).
 
     Parsing a block allocates tens of thousands of dicts, lists and records that live until
     the block is done, so the collector would scan them again and again; they hold no cycles
@@ -143,12 +144,13 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+@collector_paused()
 def work(block: Block, hashes: dict[int, int], fresh: dict[int, str]) -> Parsed:
     assert _Worker.enrich is not None
-    with collector_paused():
-        return parse_block(block, hashes, _Worker.enrich, fresh, _Worker.context)
+    return parse_block(block, hashes, _Worker.enrich, fresh, _Worker.context)
 
 
+@collector_paused()
 def work_span(path: str, start: int, end: int, first_number: int, digest: int) -> Parsed:
     """:func:`work` for a block of a first load, read from ``path`` (bytes ``start:end``).
 
@@ -157,11 +159,6 @@ def work_span(path: str, start: int, end: int, first_number: int, digest: int) -
     If the file no longer holds the block the writer read (its ``digest``), nothing is parsed
     and the answer only carries the new digest.
     """
-    with collector_paused():
-        return _work_span(path, start, end, first_number, digest)
-
-
-def _work_span(path: str, start: int, end: int, first_number: int, digest: int) -> Parsed:
     assert _Worker.enrich is not None
     block = read_span(Path(path), start, end, first_number)
     found = block_digest(block)
