@@ -37,3 +37,32 @@ def test_sqlite_pragmas(database_url: str) -> None:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30000
     engine.dispose()
+
+
+def test_new_sqlite_database_gets_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tracker.db.engine import SQLITE_PAGE_SIZE
+
+    new = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    with new.begin() as conn:
+        conn.execute(text("CREATE TABLE t (a INTEGER)"))
+    new.dispose()
+    old_path = tmp_path / "old.db"
+    with sqlite3.connect(old_path) as raw:  # made by an earlier version: SQLite's default
+        raw.execute("PRAGMA page_size=4096")
+        raw.execute("CREATE TABLE t (a INTEGER)")
+    raw.close()
+    old = make_engine(f"sqlite:///{old_path}")
+    with old.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    old.dispose()
+
+    def page_size(path: Path) -> int:
+        with sqlite3.connect(path) as raw:
+            size = int(raw.execute("PRAGMA page_size").fetchone()[0])
+        raw.close()
+        return size
+
+    assert page_size(tmp_path / "new.db") == SQLITE_PAGE_SIZE
+    assert page_size(old_path) == 4096
