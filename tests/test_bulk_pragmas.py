@@ -1,4 +1,4 @@
-"""A backfill's writer runs with bulk-load settings (SQLite PRAGMAs, FTS5 config), put back after."""
+"""A backfill writer runs with bulk-load settings (SQLite PRAGMAs, FTS5 config), put back after."""
 
 from __future__ import annotations
 
@@ -79,9 +79,13 @@ def test_a_bulk_load_writes_its_search_terms_in_fewer_pieces(tmp_path: Path) -> 
             else:
                 with bulk_load_pragmas(conn):
                     counts[mode] = _index_papers(conn, texts)
-            hits = conn.exec_driver_sql(
-                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (texts[5].split()[0],)
-            ).scalars().all()
+            hits = (
+                conn.exec_driver_sql(
+                    "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (texts[5].split()[0],)
+                )
+                .scalars()
+                .all()
+            )
         engine.dispose()
         assert 6 in hits  # the sixth paper holds that word: the index is whole either way
     assert counts["bulk"] < counts["plain"]
