@@ -61,8 +61,8 @@ FTS_BULK_CONFIG = {"automerge": 16, "hashsize": 16 << 20}
 - ``hashsize`` 16 MiB: FTS5 writes its pending terms out as a new segment whenever they pass
   this size (1 MiB by default), so a first load's step of 10,000 papers made about four
   segments, each later merged again; now it makes one. Indexing 300k papers in such steps:
-  18.7-22.4 instead of 24.9-25.9 µs of CPU a paper (docs/benchmarks.md, round 8), for
-  about 8 MB more memory.
+  18.5-21.8 instead of 24.9-25.9 µs of CPU a paper (three runs each, interleaved;
+  docs/benchmarks.md, round 8), for about 8 MB more memory.
 """
 FTS_DEFAULT_CONFIG = {"automerge": 4, "hashsize": 1 << 20}
 """FTS5's own values of :data:`FTS_BULK_CONFIG`'s settings (when none is stored)."""
