@@ -89,3 +89,19 @@ def test_a_bulk_load_writes_its_search_terms_in_fewer_pieces(tmp_path: Path) -> 
         engine.dispose()
         assert 6 in hits  # the sixth paper holds that word: the index is whole either way
     assert counts["bulk"] < counts["plain"]
+
+
+def test_a_setting_this_fts5_does_not_know_is_skipped(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An older SQLite whose FTS5 lacks a setting still loads, with the settings it has."""
+    monkeypatch.setattr(
+        "tracker.db.dialect.FTS_BULK_CONFIG", {"no_such_setting": 1, **FTS_BULK_CONFIG}
+    )
+    caplog.set_level("INFO", logger="tracker.db.dialect")
+    with engine.connect() as conn:
+        with bulk_load_pragmas(conn):
+            assert _fts_config(conn) == FTS_BULK_CONFIG
+        assert _fts_config(conn) == {"automerge": 4, "hashsize": 1 << 20}
+    engine.dispose()
+    assert "'no_such_setting' left as it is" in caplog.text

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+import logging
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 SQLITE_MAX_VARIABLES = 900
 """Keep ``IN (...)`` lists below SQLite's bound-parameter limit on old builds."""
@@ -96,14 +100,21 @@ def index_papers_fts(conn: Connection, after: int, up_to: int | None = None) -> 
 
 
 def _fts_config(conn: Connection, values: dict[str, int]) -> dict[str, int]:
-    """Set ``papers_fts``'s FTS5 settings; returns their previous values ({} without FTS5)."""
+    """Set ``papers_fts``'s FTS5 settings; returns the previous values of those it could set
+    ({} without FTS5). A setting this SQLite's FTS5 does not know is skipped (logged)."""
     if not sqlite_has(conn, "table", "papers_fts_config"):
         return {}
     before = {}
     for key, value in values.items():
         old = conn.exec_driver_sql("SELECT v FROM papers_fts_config WHERE k = ?", (key,)).scalar()
+        try:
+            conn.exec_driver_sql(
+                "INSERT INTO papers_fts(papers_fts, rank) VALUES (?, ?)", (key, value)
+            )
+        except DBAPIError as exc:  # an FTS5 without that setting: load without it
+            log.info("FTS5 setting %r left as it is: %s", key, exc.orig)
+            continue
         before[key] = FTS_DEFAULT_CONFIG[key] if old is None else int(old)
-        conn.exec_driver_sql("INSERT INTO papers_fts(papers_fts, rank) VALUES (?, ?)", (key, value))
     return before
 
 
