@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import bench_backfill, bench_ingest, bench_queries, make_corpus, run_all
+from bench import bench_backfill, bench_dashboard, bench_ingest, bench_queries, make_corpus, run_all
 
 N = 300
 
@@ -75,3 +75,14 @@ def test_every_bench_script_has_help(script: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage:") and len(done.stdout.splitlines()) > 3
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_dashboard_first_visits_are_measured_each_with_a_new_server(out: Path) -> None:
+    args = ["-n", str(N), "--repeat", "1", "--first-visits", "2", "--out", str(out)]
+    assert bench_dashboard.main([*args, "--json", str(out / "d.json")]) == 0
+    result = json.loads((out / "d.json").read_text())
+    firsts = result["first_visit_ms"]
+    assert len(firsts) == 2 and all(ms > 0 for ms in firsts)
+    assert firsts[0] == result["pages"]["reading-list"]["cold_ms"]
