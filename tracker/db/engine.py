@@ -17,11 +17,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 SQLITE_PAGE_SIZE = 16_384
 """Page size of a new SQLite database (SQLite's default is 4,096; an existing database keeps
-its own). A backfill writes gigabytes: with 16 KiB pages it makes a quarter of the write calls
-and B-tree page splits. 1M-paper first loads in pairs: 81.5 and 86.8 s against 91.6 and
-95.7 s, the writer's system time 10-11 instead of 15-16 µs a paper, the indexes at the end
-5.0 instead of 7.6 s, a 12% smaller file; query latencies unchanged (docs/benchmarks.md,
-round 8)."""
+its own). A backfill writes gigabytes, and with 16 KiB pages it writes them in a quarter as
+many WAL frames. 1M-paper first loads, alternating: 86.8, 81.5 and 84.5 s against 95.7 and
+91.6 s, the writer's system time 10-11 instead of 15-16 µs a paper, the end of the load
+(indexes, last search-index step) 4.5-5.1 instead of 7.5-7.6 s, a 12% smaller file; query
+latencies unchanged (docs/benchmarks.md, round 8)."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
