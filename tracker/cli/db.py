@@ -1,4 +1,4 @@
-"""``tracker db``: migrate the database schema and copy a database to another backend."""
+"""``tracker db``: migrate, reindex, vacuum and copy the database."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from tracker.db.copy import (
     copy_database,
 )
 from tracker.db.dialect import rebuild_search_index
-from tracker.db.engine import make_engine, session_scope
+from tracker.db.engine import SQLITE_PAGE_SIZE, make_engine, session_scope
 from tracker.db.migrate import current_revision, downgrade_db, head_revision, upgrade_db
+from tracker.db.vacuum import PAGE_SIZES, VacuumError, vacuum_sqlite
 
 
 @click.group()
@@ -59,6 +60,33 @@ def reindex(app: AppContext) -> None:
         click.echo("finished an interrupted first load: indexes and search index built")
     with session_scope(app.engine) as session:
         click.echo(rebuild_search_index(session))
+
+
+@db.command()
+@click.option(
+    "--page-size",
+    type=click.Choice([str(n) for n in PAGE_SIZES]),
+    default=str(SQLITE_PAGE_SIZE),
+    show_default=True,
+    help="Page size to rewrite the database with (bytes).",
+)
+@pass_app
+def vacuum(app: AppContext, page_size: str) -> None:
+    """Compact an SQLite database, with 16 KiB pages by default, and rebuild its search index.
+
+    A database made by an older version keeps SQLite's 4 KiB pages, with which a large
+    backfill is about 10% slower. Stop the dashboard and the scheduler first: the database
+    must not be open elsewhere while it is rewritten. Takes about as long as copying the file.
+    """
+    try:
+        report = vacuum_sqlite(app.engine, int(page_size))
+    except VacuumError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Vacuumed: pages {report.page_size_before} -> {report.page_size_after} bytes, "
+        f"file {report.bytes_before / 1e6:.1f} -> {report.bytes_after / 1e6:.1f} MB; "
+        f"{report.search}."
+    )
 
 
 @db.command("copy")
