@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import sqlite3
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.dashboard_seed import seed_database
+from tests.fakearxiv import SAMPLE
 from tracker.cli import main
 from tracker.db.engine import make_engine, make_sessionmaker
 from tracker.queries.papers import PaperFilter, search_papers
@@ -87,3 +89,20 @@ def test_vacuum_refuses_while_the_database_is_open_elsewhere(
 def test_vacuum_is_for_sqlite_only(pg_database_url: str) -> None:
     result = _vacuum(pg_database_url)
     assert result.exit_code != 0 and "autovacuum" in result.output
+
+
+def test_a_backfill_into_an_old_database_suggests_vacuum(
+    old_database: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _path = old_database
+    snapshot = tmp_path / "few.jsonl"
+    with gzip.open(SAMPLE, "rb") as fh:
+        snapshot.write_bytes(b"".join(line for _, line in zip(range(20), fh, strict=False)))
+    args = ["backfill", str(snapshot), "--no-progress", "--workers", "0"]
+    env = {"TRACKER_DATABASE_URL": url}
+    before = CliRunner().invoke(main, args, env=env)
+    assert before.exit_code == 0, before.output
+    assert "4096-byte pages; `tracker db vacuum`" in before.output
+    assert _vacuum(url).exit_code == 0
+    after = CliRunner().invoke(main, args, env=env)
+    assert after.exit_code == 0 and "tracker db vacuum" not in after.output

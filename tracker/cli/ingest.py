@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from tracker.cli.context import AppContext, pass_app
+from tracker.db.vacuum import page_size_hint
 from tracker.ingest.backfill import BACKFILL_BATCH, backfill_file
 from tracker.ingest.enrich import load_enricher
 from tracker.ingest.lock import LockHeldError, hold_lock
@@ -152,6 +153,9 @@ def backfill(
         stop.set()
         click.echo("stopping after the current batch (Ctrl-C again to stop now)...", err=True)
 
+    hint = page_size_hint(app.engine)
+    if hint:
+        click.echo(hint, err=True)
     signal.signal(signal.SIGINT, request_stop)
     try:
         with hold_lock(app.engine, label="tracker backfill") as lock:

