@@ -100,11 +100,16 @@ def _render(page: Any, url: str, title: str) -> float:
     return elapsed
 
 
+def _new_browser_page(pw: Any) -> tuple[Any, Any]:
+    """A newly launched headless Chromium and a page in it."""
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    return browser, browser.new_page(viewport={"width": 1400, "height": 1000})
+
+
 def _first_visit(url: str, out: Path, pw: Any) -> float:
     """A new server and a new browser: the first page's render time (ms)."""
     with serve(url, out) as base:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        browser, page = _new_browser_page(pw)
         path, title = PAGES[0]
         elapsed = _render(page, f"{base}/{path}", title)
         browser.close()
@@ -127,8 +132,7 @@ def bench(
     url = prepare(n, out, seed, db)
     results: dict[str, Any] = {"n": n, "pages": {}}
     with serve(url, out) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        browser, page = _new_browser_page(pw)
         for path, title in PAGES:
             cold = _render(page, f"{base}/{path}", title)
             warm = [_render(page, f"{base}/{path}", title) for _ in range(repeat)]

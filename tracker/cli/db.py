@@ -76,7 +76,7 @@ def vacuum(app: AppContext, page_size: str) -> None:
 
     A database made by an older version keeps SQLite's 4 KiB pages, with which a large
     backfill is about 10% slower. Stop the dashboard and the scheduler first: the database
-    must not be open elsewhere while it is rewritten. Takes about as long as copying the file.
+    must not be open elsewhere while it is rewritten. A 1M-paper database took about a minute.
     """
     try:
         report = vacuum_sqlite(app.engine, int(page_size))

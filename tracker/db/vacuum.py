@@ -38,8 +38,12 @@ class VacuumReport:
     """What was rebuilt (:func:`~tracker.db.dialect.rebuild_search_index`)."""
 
 
+def _page_size(conn: Connection) -> int:
+    return int(conn.exec_driver_sql("PRAGMA page_size").scalar() or 0)
+
+
 def _size(conn: Connection) -> tuple[int, int]:
-    page_size = int(conn.exec_driver_sql("PRAGMA page_size").scalar() or 0)
+    page_size = _page_size(conn)
     pages = int(conn.exec_driver_sql("PRAGMA page_count").scalar() or 0)
     return page_size, page_size * pages
 
@@ -86,7 +90,7 @@ def page_size_hint(engine: Engine) -> str | None:
     if engine.dialect.name != "sqlite":
         return None
     with engine.connect() as conn:
-        page_size = int(conn.exec_driver_sql("PRAGMA page_size").scalar() or 0)
+        page_size = _page_size(conn)
     if page_size >= SQLITE_PAGE_SIZE:
         return None
     return (
