@@ -13,7 +13,7 @@ from tests.dashboard_seed import seed_database
 from tracker.db.engine import make_engine, make_sessionmaker
 from tracker.db.models import Paper
 from tracker.queries.changes import classify_venue_event, parse_venue_label, venue_changes
-from tracker.queries.common import BadMonthError, month_bounds, paper_months
+from tracker.queries.common import BadMonthError, ccf_editions, month_bounds, paper_months
 from tracker.queries.directory import browse_ccf, venue_detail
 from tracker.queries.health import next_run, recent_runs
 from tracker.queries.papers import PaperFilter, fts_query, has_fts, search_papers
@@ -123,3 +123,13 @@ def test_fts_migration_is_sqlite_only(engine: Engine) -> None:
         names = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type='trigger'")))
     assert "papers_fts" in tables
     assert {"papers_fts_ai", "papers_fts_ad", "papers_fts_au"} <= names
+
+
+def test_no_edition_means_the_newest_loaded_one(seeded: Session) -> None:
+    newest = ccf_editions(seeded)[0]
+    for edition in (None, newest):
+        cvpr = search_papers(seeded, PaperFilter(venue="CVPR", tiers=("A",), edition=edition))
+        assert cvpr.total == 7 and {r.tier for r in cvpr.rows} == {"A"}
+    assert tier_mix(seeded, "2026-04", "2026-06", None) == tier_mix(
+        seeded, "2026-04", "2026-06", newest
+    )

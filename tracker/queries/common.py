@@ -69,10 +69,14 @@ def pick_edition(session: Session, wanted: int | None) -> int | None:
 
 
 def tier_table(edition: int | None) -> Subquery:
-    """``(venue_id, tier)`` for one edition; a venue listed in two domains keeps its best tier."""
+    """``(venue_id, tier)`` for one edition; a venue listed in two domains keeps its best tier.
+
+    ``edition`` None means the newest loaded edition, as in :func:`pick_edition`.
+    """
+    wanted = edition if edition is not None else select(func.max(CcfEdition.year)).scalar_subquery()
     return (
         select(CcfRating.venue_id.label("venue_id"), func.min(CcfRating.tier).label("tier"))
-        .where(CcfRating.edition == (edition if edition is not None else -1))
+        .where(CcfRating.edition == wanted)
         .group_by(CcfRating.venue_id)
         .subquery("tiers")
     )
