@@ -94,9 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     if any(a in ("-h", "--help") for a in args):
         print(
             "usage: python -m dashboard.serve [streamlit run options]\n\n"
-            "Serves dashboard/app.py like `streamlit run`, with pandas, Altair and SQLAlchemy\n"
-            "imported before the first visitor. Options go to `streamlit run` as they are,\n"
-            "e.g. --server.port 8501 --server.headless true."
+            "Serves dashboard/app.py like `streamlit run`, with pandas, Altair, SQLAlchemy and\n"
+            "the dashboard's modules imported before the first visitor. Options go to\n"
+            "`streamlit run` as they are, e.g. --server.port 8501 --server.headless true."
         )
         return 0
     preload()
