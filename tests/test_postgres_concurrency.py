@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from tracker.cli import main
 from tracker.config import Settings, load_settings
@@ -227,13 +227,35 @@ def _start_backfill(settings: Settings, path: Path) -> subprocess.Popen[str]:
 
 
 HOLDER = """
-import sys, time
+import faulthandler, signal, sys, time
+faulthandler.register(signal.SIGUSR1)  # the stack on stderr, should it ever hang
 from tracker.db.engine import make_engine
 from tracker.ingest.lock import hold_lock
 with hold_lock(make_engine(sys.argv[1]), label="tracker backfill"):
     print("held", flush=True)
     time.sleep(120)
 """
+
+
+def _interrupt(proc: subprocess.Popen[str], engine: Engine) -> None:
+    """Ctrl-C on ``proc`` and wait for it to exit; if it hangs, fail with its stack and the
+    database's sessions (this once timed out in a full run, then passed 16 times)."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGUSR1)
+        time.sleep(1)
+        with engine.connect() as conn:
+            sessions = conn.execute(
+                text(
+                    "SELECT pid, state, wait_event_type, wait_event, query FROM pg_stat_activity"
+                    " WHERE datname = current_database()"
+                )
+            ).all()
+        proc.kill()
+        _, err = proc.communicate(timeout=30)
+        pytest.fail(f"no exit after Ctrl-C\nits stack:\n{err}\nsessions:\n{sessions}")
 
 
 @pytest.fixture
@@ -265,8 +287,7 @@ def test_manual_run_is_refused_while_another_process_ingests(
     with session_scope(pg_engine) as session:
         assert session.scalar(select(func.count()).select_from(models.IngestRun)) == 0
     # Ctrl-C on the other process: it gives the lock back on its way out.
-    other_ingest.send_signal(signal.SIGINT)
-    other_ingest.wait(30)
+    _interrupt(other_ingest, pg_engine)
     with session_scope(pg_engine) as session:
         assert session.scalar(select(func.count()).select_from(models.Lock)) == 0
     result = CliRunner().invoke(main, ["backfill", str(subset)], env=env)
