@@ -20,6 +20,8 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy.orm import configure_mappers
+
 APP = Path(__file__).resolve().parent / "app.py"
 PRELOAD = (
     "pandas",
@@ -61,8 +63,7 @@ def preload(modules: tuple[str, ...] = PRELOAD) -> list[str]:
                 importlib.import_module(name)
             except ImportError:
                 missing.append(name)
-        if "sqlalchemy.orm" in sys.modules:
-            sys.modules["sqlalchemy.orm"].configure_mappers()
+        configure_mappers()  # the ORM's first query would do it
     finally:
         for log in quiet:
             log.disabled = False

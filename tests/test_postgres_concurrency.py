@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 
 from tracker.cli import main
 from tracker.config import Settings, load_settings
@@ -227,8 +227,7 @@ def _start_backfill(settings: Settings, path: Path) -> subprocess.Popen[str]:
 
 
 HOLDER = """
-import faulthandler, signal, sys, time
-faulthandler.register(signal.SIGUSR1)  # the stack on stderr, should it ever hang
+import signal, sys, time
 # Ctrl-C raises KeyboardInterrupt even when the tests run in the background of a shell,
 # which starts them with SIGINT ignored (inherited by this process).
 signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -238,27 +237,6 @@ with hold_lock(make_engine(sys.argv[1]), label="tracker backfill"):
     print("held", flush=True)
     time.sleep(120)
 """
-
-
-def _interrupt(proc: subprocess.Popen[str], engine: Engine) -> None:
-    """Ctrl-C on ``proc`` and wait for it to exit; if it hangs, fail with its stack and the
-    database's sessions."""
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGUSR1)
-        time.sleep(1)
-        with engine.connect() as conn:
-            sessions = conn.execute(
-                text(
-                    "SELECT pid, state, wait_event_type, wait_event, query FROM pg_stat_activity"
-                    " WHERE datname = current_database()"
-                )
-            ).all()
-        proc.kill()
-        _, err = proc.communicate(timeout=30)
-        pytest.fail(f"no exit after Ctrl-C\nits stack:\n{err}\nsessions:\n{sessions}")
 
 
 @pytest.fixture
@@ -290,7 +268,8 @@ def test_manual_run_is_refused_while_another_process_ingests(
     with session_scope(pg_engine) as session:
         assert session.scalar(select(func.count()).select_from(models.IngestRun)) == 0
     # Ctrl-C on the other process: it gives the lock back on its way out.
-    _interrupt(other_ingest, pg_engine)
+    other_ingest.send_signal(signal.SIGINT)
+    other_ingest.wait(30)
     with session_scope(pg_engine) as session:
         assert session.scalar(select(func.count()).select_from(models.Lock)) == 0
     result = CliRunner().invoke(main, ["backfill", str(subset)], env=env)
