@@ -21,12 +21,12 @@ from dashboard.ui import lang, param, seed_state, set_params, t  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PAGES = [
-    ("pages/reading_list.py", "reading-list", "page_reading_list", ":material/menu_book:"),
-    ("pages/venue_changes.py", "venue-changes", "page_venue_changes", ":material/swap_horiz:"),
-    ("pages/papers.py", "papers", "page_papers", ":material/search:"),
-    ("pages/ccf_directory.py", "ccf", "page_ccf", ":material/account_balance:"),
-    ("pages/trends.py", "trends", "page_trends", ":material/trending_up:"),
-    ("pages/ingestion.py", "ingestion", "page_ingestion", ":material/monitor_heart:"),
+    ("views/reading_list.py", "reading-list", "page_reading_list", ":material/menu_book:"),
+    ("views/venue_changes.py", "venue-changes", "page_venue_changes", ":material/swap_horiz:"),
+    ("views/papers.py", "papers", "page_papers", ":material/search:"),
+    ("views/ccf_directory.py", "ccf", "page_ccf", ":material/account_balance:"),
+    ("views/trends.py", "trends", "page_trends", ":material/trending_up:"),
+    ("views/ingestion.py", "ingestion", "page_ingestion", ":material/monitor_heart:"),
 ]
 
 st.set_page_config(page_title="Paper Tracker", page_icon="📚", layout="wide")

@@ -83,6 +83,9 @@ def test_every_page_renders_filters_pin_and_csv(server: str, browser: object) ->
         page.goto(f"{server}/{url_path}")
         _wait_ready(page, title)
         assert page.locator('[data-testid="stException"]').count() == 0, url_path
+        # A shared link opens its page, without a "Page not found" dialog (Streamlit showed
+        # one while the page modules sat in a folder named pages/).
+        assert page.get_by_role("dialog").count() == 0, url_path
         page.screenshot(path=str(OUTPUT / f"{url_path}.png"), full_page=True)
 
     # A filter: full-text search on the papers page narrows the results and lands in the URL.

@@ -59,12 +59,12 @@ def db_url(
 
 
 def open_page(page: str, **params: str | list[str]) -> AppTest:
-    """Run the app, switch to ``pages/<page>.py`` with query parameters, and run it."""
+    """Run the app, switch to ``views/<page>.py`` with query parameters, and run it."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.query_params.update(params)
     at.run()
     if page != "reading_list":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
