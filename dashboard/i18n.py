@@ -202,6 +202,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "预览（尚未生成；置顶、移除、推荐语会保存该清单）",
         "Preview (not built yet; pinning, removing or a note saves the list)",
     ),
+    "curate": ("整理清单", "Curate"),
+    "curate_help": (
+        "显示每篇论文的置顶、移除、推荐语，以及按编号添加论文",
+        "Show pin, remove and note for each paper, and adding a paper by its id",
+    ),
     "saved": ("已保存。", "Saved."),
     "error": ("出错：{msg}", "Error: {msg}"),
 }

@@ -119,11 +119,21 @@ def status_label(status: str | None) -> str:
     return t(f"status_{status or 'none'}")
 
 
+def _tier_label(tier: str, edition: int | None) -> str:
+    return f"CCF-{tier}" + (f" ({edition})" if edition else "")
+
+
 def tier_badge(tier: str | None, edition: int | None = None) -> None:
     """A coloured ``CCF-A`` badge (nothing for unranked venues)."""
     if tier is not None and tier in TIER_COLORS:
-        label = f"CCF-{tier}" + (f" ({edition})" if edition else "")
-        st.badge(label, color=TIER_COLORS[tier])
+        st.badge(_tier_label(tier, edition), color=TIER_COLORS[tier])
+
+
+def tier_markdown(tier: str | None, edition: int | None = None) -> str:
+    """The ``CCF-A`` badge as Markdown, for text that holds it inline ("" when unranked)."""
+    if tier is None or tier not in TIER_COLORS:
+        return ""
+    return f":{TIER_COLORS[tier]}-badge[{_tier_label(tier, edition)}]"
 
 
 def topic_label(slug: str, names: dict[str, tuple[str, str, str]]) -> str:

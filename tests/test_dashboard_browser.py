@@ -1,5 +1,5 @@
 """End to end in headless Chromium: `streamlit run` on a seeded database, every page, a filter,
-a pin, the CSV download; a screenshot of each page goes to ``test-output/dashboard/``."""
+paper text kept as text, a pin in curate mode, the CSV download; a screenshot of each page goes to ``test-output/dashboard/``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from bench.bench_dashboard import serve
 from tests.dashboard_seed import seed_database
+from tracker.db.engine import make_engine, session_scope
+from tracker.db.models import Paper
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +28,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+CRAFTED_ID = "2606.03610"  # on the seeded reading list
+CRAFTED = '<img src="x" id="crafted"> <b>bold</b> & co'
 PAGES = [
     ("reading-list", "月度阅读清单"),
     ("venue-changes", "会议/期刊变化"),
@@ -49,6 +54,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'tracker.db'}"
     seed_database(url)
+    engine = make_engine(url)
+    with session_scope(engine) as session:  # a title that would be live HTML if not escaped
+        session.execute(update(Paper).where(Paper.arxiv_id == CRAFTED_ID).values(title=CRAFTED))
+    engine.dispose()
     with serve(url, folder) as base:
         yield base
 
@@ -98,9 +107,21 @@ def test_every_page_renders_filters_pin_and_csv(server: str, browser: object) ->
     page.get_by_text("共 5 篇").first.wait_for(timeout=30_000)
     page.wait_for_url("**q=diffusion**", timeout=10_000)
 
-    # Pin the second paper of the reading list, then download the CSV.
+    # Paper text is shown as text: the crafted title adds no element; abstracts unfold.
     page.goto(f"{server}/reading-list")
     _wait_ready(page, "月度阅读清单")
+    assert page.get_by_role("link", name=CRAFTED).count() == 1
+    assert page.locator("#crafted, b:text('bold')").count() == 0
+    summary = page.locator("details summary").first
+    abstract = page.locator("details").first.locator("p").first
+    assert not abstract.is_visible()
+    summary.click()
+    abstract.wait_for(state="visible", timeout=10_000)
+
+    # Pin the second paper of the reading list (in curate mode), then download the CSV.
+    assert page.get_by_role("button", name="置顶", exact=True).count() == 0
+    page.get_by_text("整理清单").click()
+    page.wait_for_url("**edit=1**", timeout=10_000)
     pinned = page.locator('a[href^="https://arxiv.org/abs/"]').nth(1).get_attribute("href")
     pinned = (pinned or "").rsplit("/", 1)[-1]
     page.get_by_role("button", name="置顶", exact=True).nth(1).click()

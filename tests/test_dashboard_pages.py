@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,17 +85,24 @@ def texts(elements: object) -> list[str]:
 
 def test_reading_list_shows_ranked_papers_with_badges(db_url: str) -> None:
     at = open_page("reading_list")
-    titles = [m for m in texts(at.markdown) if m.startswith("**1. [")]
-    assert titles, texts(at.markdown)[:5]
+    titles = [m for m in texts(at.markdown) if re.match(r"\*\*\d+\. \[", m)]
+    assert titles and titles[0].startswith("**1. ["), texts(at.markdown)[:5]
     assert any(":red-badge[CCF-A]" in m for m in texts(at.markdown))
     # The newest month with papers is picked by default.
     assert at.selectbox(key="rl_period").value == "2026-06"
-    assert len(pin_ids(at)) >= 5
+    # Reading mode: each paper is one Markdown block, its abstract folded in <details>;
+    # the curation controls wait for the "curate" toggle.
+    assert len(titles) >= 5 and all("<details><summary>摘要" in m for m in titles)
+    assert not pin_ids(at) and not at.text_input
     assert at.get("download_button"), "CSV/Markdown/BibTeX downloads are offered"
+    at.toggle(key="rl_edit").set_value(True).run()
+    assert len(pin_ids(at)) == len(titles)
+    assert at.query_params["edit"] == "1"
+    assert at.text_input(key="rl_add_id")
 
 
 def test_reading_list_pin_note_remove_are_saved(db_url: str) -> None:
-    at = open_page("reading_list")
+    at = open_page("reading_list", edit="1")
     pins = pin_ids(at)
     second = pins[1]
     at.button(key=f"pin_{second}").click().run()
@@ -112,12 +120,12 @@ def test_reading_list_pin_note_remove_are_saved(db_url: str) -> None:
     assert rows[first].removed and rows[first].rank is None
     # The removed paper is gone from the page; the note shows, escaped.
     assert first not in pin_ids(at)
-    notes = [m for m in texts(at.info) if "必读" in m]
+    notes = [m for m in texts(at.markdown) if "💬 必读" in m]
     assert notes and "\\<b\\>" in notes[0] and "](javascript" not in notes[0]
 
 
 def test_reading_list_filters_and_add_by_id(db_url: str) -> None:
-    at = open_page("reading_list", min_tier="A")
+    at = open_page("reading_list", min_tier="A", edit="1")
     shown = pin_ids(at)
     engine = make_engine(db_url)
     with session_scope(engine) as s:

@@ -21,7 +21,7 @@ from dashboard.ui import (
     set_params,
     status_label,
     t,
-    tier_badge,
+    tier_markdown,
     topic_label,
 )
 from tracker.queries.common import TIERS
@@ -45,58 +45,69 @@ def _button(label: str, key: str, action: Callable[..., None], *args: Any) -> No
     st.button(label, key=key, on_click=action, args=args)
 
 
-def show_item(url: str, ctx: dict[str, Any], item: Any, names: dict[str, Any]) -> None:
-    """One paper: linked title, authors, badges, abstract, score breakdown, curation."""
+def item_markdown(item: Any, names: dict[str, Any]) -> str:
+    """One paper as a single Markdown block: linked title, authors, badges, note, abstract.
+
+    One element a paper, not twenty: a first visit draws the list in about 0.3 s less
+    (docs/benchmarks.md, round 10). The abstract folds into an HTML ``<details>``, hence
+    ``unsafe_allow_html``; every piece of paper or user text goes through ``escape_md``, which
+    escapes ``<`` and ``&``, so it stays text.
+    """
+    venue = f"{item.venue_name} {item.venue_year or ''}".strip() if item.venue_name else ""
+    facts = [
+        f"{escape_md(venue)} · {status_label(item.venue_status)}"
+        if venue
+        else status_label(item.venue_status),
+        f"{t('score')} {item.score:.2f}",
+    ]
+    facts += [t("pinned")] if item.pinned else []
+    facts += [t("added_by_hand")] if item.added else []
+    facts += [escape_md(", ".join(topic_label(s, names) for s in item.topics))]
+    badge = tier_markdown(item.ccf_tier)
+    lines = [
+        f"**{item.rank}. [{escape_md(item.title)}]({abs_url(item.arxiv_id)})**",
+        f":small[:gray[{escape_md(', '.join(item.authors))}]]",
+        (f"{badge} " if badge else "") + f":small[:gray[{' · '.join(f for f in facts if f)}]]",
+    ]
+    if item.note:
+        lines.append(f"💬 {escape_md(item.note)}")
+    breakdown = " · ".join(f"{k} {v:.3f}" for k, v in item.components.items())
+    return (
+        "  \n".join(lines)
+        + f"\n\n<details><summary>{t('abstract')} · {t('score_breakdown')}</summary>\n\n"
+        + f"{escape_md(item.abstract)}\n\n"
+        + f":small[:gray[{t('score_breakdown')}: {breakdown}]]\n\n</details>"
+    )
+
+
+def show_item(url: str, ctx: dict[str, Any], item: Any, names: dict[str, Any], edit: bool) -> None:
+    """One paper in a bordered box; with ``edit``, its pin, remove and note controls."""
     with st.container(border=True):
-        st.markdown(f"**{item.rank}. [{escape_md(item.title)}]({abs_url(item.arxiv_id)})**")
-        st.caption(escape_md(", ".join(item.authors)))
-        badges = st.columns([1, 2, 2, 4])
-        with badges[0]:
-            tier_badge(item.ccf_tier)
-        venue = f"{item.venue_name} {item.venue_year or ''}".strip() if item.venue_name else ""
-        badges[1].caption(
-            escape_md(
-                f"{venue} · {status_label(item.venue_status)}"
-                if venue
-                else status_label(item.venue_status)
-            )
+        st.markdown(item_markdown(item, names), unsafe_allow_html=True)
+        if edit:
+            curation_row(url, ctx, item)
+
+
+def curation_row(url: str, ctx: dict[str, Any], item: Any) -> None:
+    """Pin or unpin, remove, and the note editor of one paper."""
+    cols = st.columns([1, 1, 6])
+    with cols[0]:
+        if item.pinned:
+            _button(t("unpin"), f"unpin_{item.arxiv_id}", curation.unpin, url, ctx, item.arxiv_id)
+        else:
+            _button(t("pin"), f"pin_{item.arxiv_id}", curation.pin, url, ctx, item.arxiv_id)
+    with cols[1]:
+        _button(t("remove"), f"remove_{item.arxiv_id}", curation.remove, url, ctx, item.arxiv_id)
+    with cols[2], st.popover(t("note")):
+        key = f"note_{item.arxiv_id}"
+        seed_state(key, item.note or "")
+        st.text_area(t("note"), key=key)
+        st.button(
+            t("save_note"),
+            key=f"save_{key}",
+            on_click=curation.note,
+            args=(url, ctx, item.arxiv_id, key),
         )
-        flags = [t("pinned")] if item.pinned else []
-        flags += [t("added_by_hand")] if item.added else []
-        badges[2].caption(" · ".join([f"{t('score')} {item.score:.2f}", *flags]))
-        badges[3].caption(escape_md(", ".join(topic_label(s, names) for s in item.topics)))
-        if item.note:
-            st.info(escape_md(item.note), icon="💬")
-        with st.expander(t("abstract") + " · " + t("score_breakdown")):
-            st.markdown(escape_md(item.abstract))
-            # A caption, not a dataframe: ten data grids made the page take seconds to draw.
-            st.caption(
-                t("score_breakdown")
-                + ": "
-                + " · ".join(f"{k} {v:.3f}" for k, v in item.components.items())
-            )
-        cols = st.columns([1, 1, 6])
-        with cols[0]:
-            if item.pinned:
-                _button(
-                    t("unpin"), f"unpin_{item.arxiv_id}", curation.unpin, url, ctx, item.arxiv_id
-                )
-            else:
-                _button(t("pin"), f"pin_{item.arxiv_id}", curation.pin, url, ctx, item.arxiv_id)
-        with cols[1]:
-            _button(
-                t("remove"), f"remove_{item.arxiv_id}", curation.remove, url, ctx, item.arxiv_id
-            )
-        with cols[2], st.popover(t("note")):
-            key = f"note_{item.arxiv_id}"
-            seed_state(key, item.note or "")
-            st.text_area(t("note"), key=key)
-            st.button(
-                t("save_note"),
-                key=f"save_{key}",
-                on_click=curation.note,
-                args=(url, ctx, item.arxiv_id, key),
-            )
 
 
 def main() -> None:
@@ -153,13 +164,16 @@ def main() -> None:
     if not result["built"] and result["items"]:
         st.caption(t("preview"))
     curation.downloads(name, titles.get(name, ""), period, result["items"], lang())
+    seed_state("rl_edit", param("edit") == "1")
+    edit = st.toggle(t("curate"), key="rl_edit", help=t("curate_help"))
     if not items:
         st.info(t("empty_list"))
     for item in items:
-        show_item(url, ctx, item, topics)
-    with st.form("rl_add", clear_on_submit=True, border=False):
-        st.text_input(t("add_by_id"), key="rl_add_id", placeholder="2603.01234")
-        st.form_submit_button(t("add"), on_click=curation.add, args=(url, ctx, "rl_add_id"))
+        show_item(url, ctx, item, topics, edit)
+    if edit:
+        with st.form("rl_add", clear_on_submit=True, border=False):
+            st.text_input(t("add_by_id"), key="rl_add_id", placeholder="2603.01234")
+            st.form_submit_button(t("add"), on_click=curation.add, args=(url, ctx, "rl_add_id"))
     set_params(
         list=name if name != names[0] else None,
         period=period if period != periods[0] else None,
@@ -167,6 +181,7 @@ def main() -> None:
         min_tier=st.session_state["rl_tier"],
         edition=edition,
         weekly=1 if st.session_state["rl_weekly"] else None,
+        edit=1 if edit else None,
     )
 
 
