@@ -1,5 +1,6 @@
 """End to end in headless Chromium: `streamlit run` on a seeded database, every page, a filter,
-paper text kept as text, a pin in curate mode, the CSV download; a screenshot of each page goes to ``test-output/dashboard/``."""
+paper text kept as text, a pin in curate mode, the CSV download; a screenshot of each page
+goes to ``test-output/dashboard/``."""
 
 from __future__ import annotations
 
