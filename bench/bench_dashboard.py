@@ -2,13 +2,15 @@
 
 Serves ``dashboard/app.py`` with ``streamlit run`` on the database ``bench_queries.py`` prepares
 for N, opens every page in Debian's Chromium through Playwright and times navigation until the
-page heading shows and Streamlit's "running" widget is gone (first visit: cold caches; then
-``--repeat`` warm visits). Skips, saying why, when Chromium or the dashboard is missing.
+page heading shows and Streamlit's "running" widget is gone. Skips, saying why, when Chromium
+or the dashboard is missing. For every page:
 
-The very first visit of a new browser to a freshly started server varies a lot from one start
-to the next on a small machine (Streamlit's frontend loads into an empty cache);
-``--first-visits K`` measures it K times, each with a new server and a new browser, and
-prints the median and the slowest.
+- new browser: its first visit by a newly launched browser to a freshly started server (empty
+  browser cache: Streamlit's frontend loads; cold server caches). It varies from one start to
+  the next on a small machine; ``--first-visits K`` measures it K times, each with a new
+  server and browser, and prints the median and the slowest;
+- cold: in one browser and server that stay up, the page's first visit (cold server caches);
+- warm: ``--repeat`` visits after that.
 
     python bench/bench_dashboard.py -n 1000000
     python bench/bench_dashboard.py -n 1000000 --first-visits 10
@@ -106,24 +108,30 @@ def _new_browser_page(pw: Any) -> tuple[Any, Any]:
     return browser, browser.new_page(viewport={"width": 1400, "height": 1000})
 
 
-def _first_visit(url: str, out: Path, pw: Any) -> float:
-    """A new server and a new browser: the first page's render time (ms)."""
+def _first_visit(url: str, out: Path, pw: Any, path: str, title: str) -> float:
+    """A new server and a new browser: the render time (ms) of the page at ``path``."""
     with serve(url, out) as base:
         browser, page = _new_browser_page(pw)
-        path, title = PAGES[0]
         elapsed = _render(page, f"{base}/{path}", title)
         browser.close()
     return elapsed
 
 
 def bench(
-    n: int, repeat: int, out: Path, seed: int, db: Path | None = None, first_visits: int = 1
+    n: int,
+    repeat: int,
+    out: Path,
+    seed: int,
+    db: Path | None = None,
+    first_visits: int = 1,
+    only: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Render every page once cold and ``repeat`` times warm at N papers; prints ms.
-
-    With ``first_visits`` > 1, the first page's first visit is measured that many times in
-    all, each time with a new server and a new browser.
+    """Render every page (or the ``only`` ones) at N papers and print ms: its first visit by a
+    new browser to a freshly started server (``first_visits`` times, each with a new server and
+    browser), then, in one browser and server, cold (server caches empty) and ``repeat`` times
+    warm.
     """
+    pages = [(path, title) for path, title in PAGES if not only or path in only]
     if not CHROMIUM.exists() or not (ROOT / "dashboard" / "app.py").exists():
         print("skipped: /usr/bin/chromium or dashboard/app.py is missing")
         return {"n": n, "skipped": True}
@@ -131,30 +139,38 @@ def bench(
 
     url = prepare(n, out, seed, db)
     results: dict[str, Any] = {"n": n, "pages": {}}
-    with serve(url, out) as base, sync_playwright() as pw:
-        browser, page = _new_browser_page(pw)
-        for path, title in PAGES:
-            cold = _render(page, f"{base}/{path}", title)
-            warm = [_render(page, f"{base}/{path}", title) for _ in range(repeat)]
-            p50, p95 = percentiles(warm)
-            results["pages"][path] = {"cold_ms": cold, "warm_p50_ms": p50, "warm_p95_ms": p95}
-            print(
-                f"N={n:>9,}  /{path:<14} cold {cold:8.0f} ms   warm p50 {p50:7.0f} ms"
-                f"   p95 {p95:7.0f} ms",
-                flush=True,
-            )
-        browser.close()
-    firsts = [results["pages"][PAGES[0][0]]["cold_ms"]]
-    if first_visits > 1:
-        with sync_playwright() as pw:
-            firsts += [_first_visit(url, out, pw) for _ in range(first_visits - 1)]
-        print(
-            f"N={n:>9,}  first visit of a new browser to a new server, {len(firsts)} times:"
-            f" median {statistics.median(firsts):.0f} ms, slowest {max(firsts):.0f} ms"
-            f" ({', '.join(f'{ms:.0f}' for ms in firsts)})",
-            flush=True,
-        )
-    results["first_visit_ms"] = firsts
+    with sync_playwright() as pw:
+        firsts = {
+            path: [_first_visit(url, out, pw, path, title) for _ in range(first_visits)]
+            for path, title in pages
+        }
+        with serve(url, out) as base:
+            browser, page = _new_browser_page(pw)
+            for path, title in pages:
+                cold = _render(page, f"{base}/{path}", title)
+                warm = [_render(page, f"{base}/{path}", title) for _ in range(repeat)]
+                p50, p95 = percentiles(warm)
+                first = firsts[path]
+                results["pages"][path] = {
+                    "first_visit_ms": first,
+                    "cold_ms": cold,
+                    "warm_p50_ms": p50,
+                    "warm_p95_ms": p95,
+                }
+                spread = f" (slowest {max(first):.0f})" if len(first) > 1 else ""
+                print(
+                    f"N={n:>9,}  /{path:<14} new browser {statistics.median(first):6.0f} ms"
+                    f"{spread}   cold {cold:6.0f} ms   warm p50 {p50:6.0f} ms"
+                    f"   p95 {p95:6.0f} ms",
+                    flush=True,
+                )
+            browser.close()
+    slowest = max(pages, key=lambda p: max(firsts[p[0]]))[0]
+    print(
+        f"N={n:>9,}  first visit of a new browser to a new server, {first_visits} a page:"
+        f" slowest {max(firsts[slowest]):.0f} ms (/{slowest})",
+        flush=True,
+    )
     return results
 
 
@@ -174,11 +190,20 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1,
         metavar="K",
-        help="measure the first visit K times, each with a new server and browser (default 1)",
+        help="measure each page's first visit K times, each with a new server and browser"
+        " (default 1)",
+    )
+    parser.add_argument(
+        "--page",
+        action="append",
+        choices=[path for path, _ in PAGES],
+        help="only this page (repeatable; default: every page)",
     )
     args = parser.parse_args(argv)
     print("machine:", json.dumps(machine()))
-    result = bench(args.n, args.repeat, args.out, args.seed, args.db, max(1, args.first_visits))
+    result = bench(
+        args.n, args.repeat, args.out, args.seed, args.db, max(1, args.first_visits), args.page
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"machine": machine(), **result}, indent=2))
