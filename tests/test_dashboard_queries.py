@@ -96,6 +96,46 @@ def test_search_filters_and_pages(seeded: Session) -> None:
     assert search_papers(seeded, PaperFilter(category="cs.CL")).total > 0
 
 
+@pytest.mark.sqlite_only
+def test_common_text_under_narrow_filters_is_probed_paper_by_paper(
+    seeded: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The probe path (a common word, few papers left by the filters) finds what the FTS-driven
+    join finds, in the same order, on every page."""
+    from tracker.queries import papers
+
+    taken: list[bool] = []
+    probed = papers._probed
+
+    def spy(*args: object) -> list[str] | None:
+        found = probed(*args)  # type: ignore[arg-type]
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(papers, "_probed", spy)
+    monkeypatch.setattr(papers, "PREFIX_MAX_DOCS", 10)  # a last word in 10 papers is whole
+    cases = [
+        (PaperFilter(text="model", venue="CVPR"), True),
+        (PaperFilter(text="the", topics=("reasoning", "llm")), True),
+        (PaperFilter(text="language model", tiers=("A",), edition=2026, venue="ICML"), True),
+        (PaperFilter(text="the", category="cs.CL", date_from=date(2026, 6, 1)), True),
+        (PaperFilter(text="the of", statuses=("none",)), False),  # 31 papers: too many
+        (PaperFilter(text="diffus", venue="CVPR"), False),  # a prefix is never probed
+    ]
+    for flt, probe in cases:
+        pages = []
+        for common in (10, 10**9):  # "model" is in 20 papers, "the" in all 48
+            monkeypatch.setattr(papers, "COMMON_TEXT", common)
+            monkeypatch.setattr(papers, "PROBE_MAX", 10)
+            taken.clear()
+            pages.append([search_papers(seeded, flt, page, 2) for page in (1, 2, 3)])
+            assert taken == ([probe] * 3 if common == 10 else [False] * 3), flt
+        assert pages[0][0].total > 0, flt
+        for got, want in zip(*pages, strict=True):
+            assert (got.total, got.exact) == (want.total, want.exact), flt
+            assert [r.arxiv_id for r in got.rows] == [r.arxiv_id for r in want.rows], flt
+
+
 def test_changes_directory_trends_health(seeded: Session) -> None:
     assert paper_months(seeded) == ["2026-06", "2026-05", "2026-04"]
     june = venue_changes(seeded, "2026-06", 2026)
