@@ -16,27 +16,17 @@ _RESOLVER = VenueResolver.from_seeds(ROOT / "seeds")
 # (comment, venue, year, kind): side events and side tracks; none may get a tier.
 NO_TIER = [
     # an event with a title or acronym, then "at VENUE"
-    ("Accepted by the Workshop-free Title of Things (TWT) at ICML 2025", "ICML", 2025, "workshop"),
-    (
-        "Accepted at the Efficient Systems for Foundation Models (ES-FoMo) at ICML 2024",
-        "ICML",
-        2024,
-        "workshop",
-    ),
-    (
-        "Spotlight at Trustworthy Multimodal Foundation Models at CVPR 2025",
-        "CVPR",
-        2025,
-        "workshop",
-    ),
-    (
-        "Accepted at SynData4CV (https://syndata4cv.github.io/) at CVPR 2024",
-        "CVPR",
-        2024,
-        "workshop",
-    ),
+    ("Accepted by the Workshop-free Title of Things (TWT) at ICML 2025", "ICML", 2025,
+     "workshop"),
+    ("Accepted at the Efficient Systems for Foundation Models (ES-FoMo) at ICML 2024", "ICML",
+     2024, "workshop"),
+    ("Spotlight at Trustworthy Multimodal Foundation Models at CVPR 2025", "CVPR", 2025,
+     "workshop"),
+    ("Accepted at SynData4CV (https://syndata4cv.github.io/) at CVPR 2024", "CVPR", 2024,
+     "workshop"),
     # a workshop word after one venue that names an event held at a later one
-    ("EMNLP 2024 (Main) & Workshop on Safe Agents @ NeurIPS 2023", "EMNLP", 2024, "conference"),
+    ("EMNLP 2024 (Main) & Workshop on Safe Agents @ NeurIPS 2023", "EMNLP", 2024,
+     "conference"),
     # findings written in the singular, forums
     ("Finding of EMNLP 2025", "EMNLP", 2025, "findings"),
     ("IEEE ICDM 2024, PhD Forum", "ICDM", 2024, "other"),
