@@ -118,13 +118,12 @@ def queries(url: str, extra: bool = False) -> dict[str, Callable[[], Any]]:
         first = (paper_months(session, 12) or [month])[-1]
         edition = pick_edition(session, None) or 2026
         change_month = session.execute(text("SELECT max(occurred_at) FROM paper_events")).scalar()
-        sizes = session.execute(
+        ranked = session.scalars(
             text(
                 "SELECT venue_name FROM papers WHERE venue_name IS NOT NULL"
                 " GROUP BY venue_name ORDER BY count(*), venue_name"
             )
-        ).scalars()
-        ranked = list(sizes)
+        ).all()
         venue = ranked[len(ranked) // 2] if ranked else "CVPR"  # the median venue by papers
     change_month = month_of(_as_datetime(change_month)) if change_month else month
     searches = iter(range(10**9))

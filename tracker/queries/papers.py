@@ -158,11 +158,18 @@ def _prefix_is_cheap(session: Session, user_text: str) -> bool:
     words = fts_tokens(user_text)
     if not words:
         return False
+    return (
+        _fts_count(session, fts_query(words[-1], prefix=False), PREFIX_MAX_DOCS) < PREFIX_MAX_DOCS
+    )
+
+
+def _fts_count(session: Session, query: str, cap: int) -> int:
+    """Papers matching the FTS5 ``query``, counted on the index up to ``cap``."""
     counted = session.scalar(
         text("SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH :q LIMIT :n)"),
-        {"q": fts_query(words[-1], prefix=False), "n": PREFIX_MAX_DOCS},
+        {"q": query, "n": cap},
     )
-    return int(counted or 0) < PREFIX_MAX_DOCS
+    return int(counted or 0)
 
 
 def has_fts(session: Session) -> bool:
@@ -212,11 +219,7 @@ def _probed(session: Session, candidates: Any, query: str) -> list[str] | None:
     """
     if not query or query.endswith("*"):
         return None
-    common = session.scalar(
-        text("SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH :q LIMIT :n)"),
-        {"q": query, "n": COMMON_TEXT},
-    )
-    if int(common or 0) < COMMON_TEXT:
+    if _fts_count(session, query, COMMON_TEXT) < COMMON_TEXT:
         return None
     rows = session.execute(candidates.limit(PROBE_MAX + 1)).all()
     if len(rows) > PROBE_MAX:
