@@ -89,13 +89,20 @@ def serve(url: str, folder: Path) -> Iterator[str]:
             proc.wait(timeout=20)
 
 
+RENDERED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stSkeleton"], [data-testid="stStatusWidget"]');
+}"""
+"""True once the page's script run has finished (every element has reached the browser) and
+no element is still waiting for its frontend code (Streamlit draws a skeleton meanwhile)."""
+
+
 def _render(page: Any, url: str, title: str) -> float:
     start = time.perf_counter()
     page.goto(url)
     page.get_by_role("heading", name=title).first.wait_for(timeout=120_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
-    )
+    page.wait_for_function(RENDERED, timeout=120_000)
     elapsed = (time.perf_counter() - start) * 1000
     if page.locator('[data-testid="stException"]').count():
         raise SystemExit(f"{url} shows an exception")

@@ -183,7 +183,7 @@ def ccf_changes_with_counts(
     for start in range(0, len(keys), 500):
         part = keys[start : start + 500]
         stmt = (
-            select(Venue.key, func.count(Paper.arxiv_id))
+            select(Venue.key, func.count())
             .join(Paper, Paper.venue_id == Venue.id)
             .where(Venue.key.in_(part))
             .group_by(Venue.key)
