@@ -141,6 +141,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "tier_mix": ("已录用论文的 CCF 等级构成", "CCF tier mix of accepted papers"),
     "top_venues": ("论文最多的会议/期刊", "Top venues"),
     "unranked": ("非 CCF", "not ranked"),
+    "total": ("合计", "Total"),
     "no_topics": (
         "还没有主题标签：运行 `tracker topics load` 与 `tracker topics retag`。",
         "No topic tags yet: run `tracker topics load` and `tracker topics retag`.",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from bench.bench_dashboard import serve
+from bench.bench_dashboard import RENDERED, serve
 from tests.dashboard_seed import seed_database
 from tracker.db.engine import make_engine, session_scope
 from tracker.db.models import Paper
@@ -76,9 +76,7 @@ def browser() -> Iterator[object]:
 
 def _wait_ready(page: object, title: str) -> None:
     page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
+    page.wait_for_function(RENDERED, timeout=30_000)  # type: ignore[attr-defined]
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
     page.wait_for_timeout(1200)  # type: ignore[attr-defined]  # tables and charts paint late
 
@@ -97,6 +95,13 @@ def test_every_page_renders_filters_pin_and_csv(server: str, browser: object) ->
         # one while the page modules sat in a folder named pages/).
         assert page.get_by_role("dialog").count() == 0, url_path
         page.screenshot(path=str(OUTPUT / f"{url_path}.png"), full_page=True)
+
+    # The trends page draws its charts as HTML tables: cells with counts, bars with shares.
+    page.goto(f"{server}/trends")
+    _wait_ready(page, "趋势")
+    assert page.locator("table td[title]").count() >= 3  # heat map cells of 3 months
+    assert page.locator('div[title*="CCF-A"]').count() >= 1  # a tier bar segment
+    assert page.locator("tr", has_text="CVPR").first.is_visible()
 
     # A filter: full-text search on the papers page narrows the results and lands in the URL.
     page.goto(f"{server}/papers")

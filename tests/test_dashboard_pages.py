@@ -224,9 +224,15 @@ def test_ccf_directory_browse_search_and_venue_page(db_url: str) -> None:
 
 def test_trends_page(db_url: str) -> None:
     at = open_page("trends")
-    venues = at.dataframe[0].value
-    assert venues.iloc[0]["会议/期刊"] == "CVPR" and venues.iloc[0]["论文数"] == 7
-    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    tables = [m for m in texts(at.markdown) if "<table" in m]
+    heat, mix, venues = tables
+    assert "<td style=" in heat and "合计" in heat
+    assert "CCF-A" in mix and "非 CCF" in mix
+    first_row = venues.split("<tbody>")[1].split("</tr>")[0]
+    assert "CVPR" in first_row and ">7<" in first_row
+    months = sorted(set(re.findall(r"20\d\d-\d\d", heat)))
+    assert months == ["2026-04", "2026-05", "2026-06"]
+    assert not at.get("arrow_vega_lite_chart") and not at.dataframe
 
 
 def test_ingestion_page_and_stale_warning(db_url: str) -> None:

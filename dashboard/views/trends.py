@@ -1,12 +1,13 @@
-"""趋势 / Trends: papers per topic per month, tier mix of accepted papers, top venues."""
+"""趋势 / Trends: papers per topic per month, tier mix of accepted papers, top venues.
+
+Drawn as HTML tables (:mod:`dashboard.charts`): a first visit then needs no chart library.
+"""
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.ui import database, select_from_url, set_params, t, topic_label
 
 WINDOW = 12
@@ -38,25 +39,19 @@ def main() -> None:
 
     st.subheader(t("topic_trend"))
     topic_rows = result["topics"]
+    shown = [m for m in oldest_first if first <= m <= last]
     if topic_rows:
-        frame = pd.DataFrame(
-            {
-                t("month"): [r.month for r in topic_rows],
-                t("topics"): [topic_label(r.group, names) for r in topic_rows],
-                t("count"): [r.count for r in topic_rows],
-            }
+        totals: dict[str, int] = {}
+        counts: dict[tuple[str, str], int] = {}
+        for r in topic_rows:
+            label = topic_label(r.group, names)
+            counts[(label, r.month)] = r.count
+            totals[label] = totals.get(label, 0) + r.count
+        order = sorted(totals, key=lambda label: (-totals[label], label))
+        st.markdown(
+            charts.heat_table(order, shown, counts, corner=t("topics"), total=t("total")),
+            unsafe_allow_html=True,
         )
-        chart = (
-            alt.Chart(frame)
-            .mark_line(point=True)
-            .encode(
-                x=alt.X(f"{t('month')}:O"),
-                y=alt.Y(f"{t('count')}:Q"),
-                color=alt.Color(f"{t('topics')}:N"),
-                tooltip=[t("month"), t("topics"), t("count")],
-            )
-        )
-        st.altair_chart(chart, width="stretch")
     else:
         st.info(t("no_topics"))
 
@@ -65,41 +60,26 @@ def main() -> None:
         st.subheader(t("tier_mix"))
         tier_rows = result["tiers"]
         if tier_rows:
-            tiers = pd.DataFrame(
-                {
-                    t("month"): [r.month for r in tier_rows],
-                    t("tier"): [r.group if r.group != "none" else t("unranked") for r in tier_rows],
-                    t("count"): [r.count for r in tier_rows],
-                }
+            names_of = {x: (f"CCF-{x}" if x != "none" else t("unranked")) for x in TIER_ORDER}
+            mix = {(r.month, names_of.get(r.group, r.group)): r.count for r in tier_rows}
+            parts = [(names_of[x], c) for x, c in zip(TIER_ORDER, TIER_COLORS, strict=True)]
+            st.markdown(
+                charts.stacked_bars(shown, parts, mix, corner=t("month"), total=t("papers")),
+                unsafe_allow_html=True,
             )
-            domain = [x if x != "none" else t("unranked") for x in TIER_ORDER]
-            bars = (
-                alt.Chart(tiers)
-                .mark_bar()
-                .encode(
-                    x=alt.X(f"{t('month')}:O"),
-                    y=alt.Y(f"{t('count')}:Q"),
-                    color=alt.Color(
-                        f"{t('tier')}:N", scale=alt.Scale(domain=domain, range=TIER_COLORS)
-                    ),
-                    tooltip=[t("month"), t("tier"), t("count")],
-                )
-            )
-            st.altair_chart(bars, width="stretch")
         else:
             st.info(t("nothing_found"))
     with right:
         st.subheader(t("top_venues"))
         venues = result["venues"]
         if venues:
-            table = pd.DataFrame(
-                {
-                    t("venue"): [v.venue for v in venues],
-                    t("tier"): [f"CCF-{v.tier}" if v.tier else t("unranked") for v in venues],
-                    t("papers"): [v.count for v in venues],
-                }
+            table = [
+                ((v.venue, f"CCF-{v.tier}" if v.tier else t("unranked")), v.count) for v in venues
+            ]
+            st.markdown(
+                charts.bar_table([t("venue"), t("tier"), t("papers")], table),
+                unsafe_allow_html=True,
             )
-            st.dataframe(table, hide_index=True)
         else:
             st.info(t("nothing_found"))
     set_params(

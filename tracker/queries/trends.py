@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tracker.db.dialect import dialect_name
 from tracker.db.models import Paper, PaperTopic
-from tracker.queries.common import month_bounds, tier_table
+from tracker.queries.common import month_bounds, month_of, tier_table
 
 ACCEPTED = ("accepted", "published")
 
@@ -52,6 +52,19 @@ def month_expr(session: Session, column: Any) -> Any:
 def month_range(first: str, last: str) -> tuple[datetime, datetime]:
     """Half-open datetime range covering the months ``first`` .. ``last``."""
     return month_bounds(first)[0], month_bounds(last)[1]
+
+
+def split_months(first: str, last: str, parts: int) -> list[tuple[str, str]]:
+    """``first`` .. ``last`` cut into at most ``parts`` consecutive runs of whole months.
+
+    >>> split_months("2025-11", "2026-02", 2)
+    [('2025-11', '2025-12'), ('2026-01', '2026-02')]
+    """
+    months = [first]
+    while months[-1] < last:
+        months.append(month_of(month_bounds(months[-1])[1]))
+    size = -(-len(months) // max(parts, 1))
+    return [(run[0], run[-1]) for run in (months[i : i + size] for i in range(0, len(months), size))]
 
 
 def topic_month_counts(session: Session, first: str, last: str) -> list[MonthCount]:
