@@ -64,7 +64,8 @@ def split_months(first: str, last: str, parts: int) -> list[tuple[str, str]]:
     while months[-1] < last:
         months.append(month_of(month_bounds(months[-1])[1]))
     size = -(-len(months) // max(parts, 1))
-    return [(run[0], run[-1]) for run in (months[i : i + size] for i in range(0, len(months), size))]
+    runs = (months[i : i + size] for i in range(0, len(months), size))
+    return [(run[0], run[-1]) for run in runs]
 
 
 def topic_month_counts(session: Session, first: str, last: str) -> list[MonthCount]:
