@@ -21,7 +21,17 @@ _NUM = f"{_CELL};text-align:right;font-variant-numeric:tabular-nums"
 
 def _th(text: str, right: bool = False) -> str:
     align = "right" if right else "left"
-    return f'<th style="{_CELL};text-align:{align};font-weight:600">{escape(text)}</th>'
+    style = f"{_CELL};text-align:{align};font-weight:600;white-space:nowrap"
+    return f'<th style="{style}">{escape(text)}</th>'
+
+
+def _wrap(head: str, body: list[str]) -> str:
+    """The table, in a box that scrolls sideways when the table is wider than the page."""
+    rows = "".join(body)
+    return (
+        f'<div style="overflow-x:auto"><table {_TABLE}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+    )
 
 
 def _num(value: int) -> str:
@@ -59,7 +69,7 @@ def heat_table(
             s = sum(counts.get((row, c), 0) for c in columns)
             cells.append(f'<td style="{_NUM};font-weight:600">{_num(s)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return _wrap(head, body)
 
 
 def stacked_bars(
@@ -100,7 +110,7 @@ def stacked_bars(
         body.append(f"<tr>{cells}</tr>")
     return (
         f'<div style="font-size:0.8rem;margin-bottom:0.3em">{legend}</div>'
-        f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        + _wrap(head, body)
     )
 
 
@@ -118,4 +128,39 @@ def bar_table(
             f'<tr>{text}<td style="{_NUM}">{_num(n)}</td>'
             f'<td style="{_CELL};width:35%">{bar}</td></tr>'
         )
-    return f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return _wrap(head, body)
+
+
+Cell = str | tuple[str, str]
+"""A table cell: its text, or (text, link)."""
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, wrap: Sequence[int] = ()
+) -> str:
+    """A plain table; a cell given as (text, URL) is a link.
+
+    Only the columns in ``wrap`` break their text over lines (the first of them is given the
+    most room); the others keep each cell on one line.
+    """
+    head = "".join(_th(h) for h in headers)
+    styles = [
+        f"{_CELL};min-width:20em"
+        if wrap and i == wrap[0]
+        else f"{_CELL};min-width:8em"
+        if i in wrap
+        else f"{_CELL};white-space:nowrap"
+        for i in range(len(headers))
+    ]
+    body = []
+    for row in rows:
+        cells = []
+        for style, cell in zip(styles, row, strict=True):
+            if isinstance(cell, tuple):
+                text, href = cell
+                inner = f'<a href="{escape(href, quote=True)}" target="_blank">{escape(text)}</a>'
+            else:
+                inner = escape(cell)
+            cells.append(f'<td style="{style}">{inner}</td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return _wrap(head, body)

@@ -1,12 +1,20 @@
-"""采集状态 / Ingestion: recent runs, cursors, the next scheduled run, stale topic tags."""
+"""采集状态 / Ingestion: recent runs, cursors, the next scheduled run, stale topic tags.
+
+The tables are HTML (:func:`dashboard.charts.table`): a few rows need no data grid.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
+from datetime import datetime
+
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.ui import t
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
 
 
 def main() -> None:
@@ -46,37 +54,25 @@ def main() -> None:
         failed = sum(1 for r in runs if r.status == "failed")
         if failed:
             st.error(t("failed_runs", n=failed))
-        frame = pd.DataFrame(
-            {
-                "#": [r.id for r in runs],
-                t("run_kind"): [r.kind for r in runs],
-                t("query"): [r.query for r in runs],
-                t("run_status"): [r.status for r in runs],
-                t("started"): [r.started_at for r in runs],
-                t("finished"): [r.finished_at for r in runs],
-                t("fetched"): [r.fetched for r in runs],
-                t("new"): [r.new for r in runs],
-                t("updated"): [r.updated for r in runs],
-                t("unchanged"): [r.unchanged for r in runs],
-                t("errors"): [r.errors for r in runs],
-                t("message"): [r.message or "" for r in runs],
-            }
-        )
-        st.dataframe(frame, hide_index=True)
+        headers = [
+            "#", t("run_kind"), t("query"), t("run_status"), t("started"), t("finished"),
+            t("fetched"), t("new"), t("updated"), t("unchanged"), t("errors"), t("message"),
+        ]  # fmt: skip
+        counts = ("fetched", "new", "updated", "unchanged", "errors")
+        rows = [
+            [str(r.id), r.kind, r.query, r.status, _when(r.started_at), _when(r.finished_at)]
+            + [f"{getattr(r, name):,}" for name in counts]
+            + [r.message or ""]
+            for r in runs
+        ]
+        st.markdown(charts.table(headers, rows, wrap=(11, 2)), unsafe_allow_html=True)
 
     st.subheader(t("cursors"))
     cursors = state["cursors"]
     if cursors:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("query"): [c.query for c in cursors],
-                    t("cursor"): [c.cursor for c in cursors],
-                    t("cursor_updated"): [c.updated_at for c in cursors],
-                }
-            ),
-            hide_index=True,
-        )
+        headers = [t("query"), t("cursor"), t("cursor_updated")]
+        rows = [[c.query, _when(c.cursor), _when(c.updated_at)] for c in cursors]
+        st.markdown(charts.table(headers, rows, wrap=(0,)), unsafe_allow_html=True)
     else:
         st.info(t("no_runs"))
 
