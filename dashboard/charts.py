@@ -108,10 +108,7 @@ def stacked_bars(
         if total:
             cells += f'<td style="{_NUM}">{_num(whole)}</td>'
         body.append(f"<tr>{cells}</tr>")
-    return (
-        f'<div style="font-size:0.8rem;margin-bottom:0.3em">{legend}</div>'
-        + _wrap(head, body)
-    )
+    return f'<div style="font-size:0.8rem;margin-bottom:0.3em">{legend}</div>' + _wrap(head, body)
 
 
 def bar_table(

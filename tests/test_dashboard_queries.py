@@ -17,7 +17,7 @@ from tracker.queries.common import BadMonthError, ccf_editions, month_bounds, pa
 from tracker.queries.directory import browse_ccf, venue_detail
 from tracker.queries.health import next_run, recent_runs
 from tracker.queries.papers import PaperFilter, fts_query, has_fts, search_papers
-from tracker.queries.trends import split_months, tier_mix, top_venues, topic_month_counts
+from tracker.queries.trends import tier_mix, top_venues, topic_month_counts
 
 
 @pytest.fixture
@@ -152,20 +152,6 @@ def test_changes_directory_trends_health(seeded: Session) -> None:
     fire = next_run("0 6 * * *", "Asia/Shanghai", datetime(2026, 1, 1, tzinfo=None))
     assert fire is not None and fire.hour == 6
     assert next_run("not a cron", "UTC") is None
-
-
-def test_split_months_covers_the_period_in_consecutive_runs() -> None:
-    assert split_months("2025-07", "2026-06", 2) == [("2025-07", "2025-12"), ("2026-01", "2026-06")]
-    assert split_months("2025-12", "2026-02", 2) == [("2025-12", "2026-01"), ("2026-02", "2026-02")]
-    assert split_months("2026-01", "2026-01", 2) == [("2026-01", "2026-01")]
-    assert split_months("2025-01", "2025-03", 5) == [(m, m) for m in ("2025-01", "2025-02", "2025-03")]
-
-
-def test_topic_counts_of_split_months_add_up_to_the_whole(seeded: Session) -> None:
-    whole = topic_month_counts(seeded, "2026-04", "2026-06")
-    parts = [topic_month_counts(seeded, a, b) for a, b in split_months("2026-04", "2026-06", 2)]
-    assert len({r.month for r in whole}) == 3
-    assert [row for part in parts for row in part] == whole
 
 
 def test_fts_migration_is_sqlite_only(engine: Engine) -> None:

@@ -241,6 +241,28 @@ class PaperTopic(Base):
     score: Mapped[float] = mapped_column(Float)
 
 
+class TopicMonthCount(Base):
+    """How many papers of a month (first-version date) carry a topic: the trends page's counts.
+
+    Derived from ``paper_topics`` and kept current by :mod:`tracker.topics.months`; a month
+    listed in ``topic_month_stale`` is counted live instead until it is recounted.
+    """
+
+    __tablename__ = "topic_month_counts"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    papers: Mapped[int] = mapped_column(Integer)
+
+
+class StaleTopicMonth(Base):
+    """A month whose topic counts no longer hold: its papers' tags changed since the count."""
+
+    __tablename__ = "topic_month_stale"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+
+
 # --- ingestion --------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from tracker.db import models
 from tracker.ingest.enrich import Enricher
 from tracker.records import PaperRecord
+from tracker.topics.months import mark_stale
 
 PAPER_COLUMNS = (
     "arxiv_id", "title", "abstract", "authors", "categories", "primary_category", "published",
@@ -71,6 +72,7 @@ class NewRows:
     papers: list[tuple[Any, ...]] = field(default_factory=list)
     versions: list[tuple[Any, ...]] = field(default_factory=list)
     topics: list[tuple[Any, ...]] = field(default_factory=list)
+    months: set[str] = field(default_factory=set)  # of papers with topics (tracker.topics.months)
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -113,6 +115,7 @@ def add_new_paper(
         out.topics.extend(
             (arxiv_id, slug, score) for slug, score in dict(tags).items() if slug in slugs
         )
+        out.months.add(published[:7])  # the stamp starts with YYYY-MM
 
 
 def load_row_context(engine: Engine) -> RowContext:
@@ -134,4 +137,5 @@ def save_new_rows(session: Session, new: NewRows) -> int:
         conn.exec_driver_sql(INSERT_VERSIONS, new.versions)
     if new.topics:
         conn.exec_driver_sql(INSERT_TOPICS, new.topics)
+    mark_stale(session, new.months)
     return len(new.papers)

@@ -27,6 +27,7 @@ from tracker.ingest.lock import DatabaseLock
 from tracker.ingest.upsert import SaveCounts, save_records, utcnow
 from tracker.records import PaperRecord
 from tracker.sources.arxiv_api import PoliteClient, fetch_by_ids, fetch_updates, make_client
+from tracker.topics import months as topic_months
 
 log = logging.getLogger(__name__)
 
@@ -149,11 +150,28 @@ def save_in_batches(
         flush()
 
 
+def recount_topic_months(engine: Engine) -> None:
+    """Recount the topic counts of the months a run changed (:mod:`tracker.topics.months`).
+
+    A failure here is logged, not raised: the run's papers are stored, and the trends page
+    counts a stale month live until a later run recounts it.
+    """
+    try:
+        with session_scope(engine) as session:
+            recounted = topic_months.refresh(session)
+    except Exception as exc:  # the data is safe; only the kept counts wait
+        log.warning("topic counts not recounted (they are counted live meanwhile): %s", exc)
+        return
+    if recounted:
+        log.info("topic counts recounted for %d month(s)", recounted)
+
+
 def run_guarded(engine: Engine, summary: RunSummary, work: Callable[[], None]) -> RunSummary:
     """Run ``work``; whatever happens, the run row ends ``ok`` or ``failed`` with a message."""
     try:
         work()
         summary.status = "ok"
+        recount_topic_months(engine)
     except (Interrupted, KeyboardInterrupt) as exc:
         summary.status, summary.message = "failed", f"interrupted: {exc or 'Ctrl-C'}"
         summary.errors += 1

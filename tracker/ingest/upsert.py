@@ -20,6 +20,7 @@ from tracker.db import models
 from tracker.db.dialect import chunks, insert_rows
 from tracker.ingest.enrich import Enricher, NoopEnricher, VenueInfo
 from tracker.records import PaperRecord
+from tracker.topics.months import mark_stale, month_key
 
 PAPERS = cast(Table, models.Paper.__table__)
 VERSIONS = cast(Table, models.PaperVersion.__table__)
@@ -116,6 +117,7 @@ class _Batch:
         self.versions: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.tagged: dict[str, list[tuple[str, float]]] = {}
+        self.months: set[str] = set()  # months whose topic counts change
 
 
 def save_records(
@@ -160,6 +162,7 @@ def save_records(
                 row.update(_venue_columns(enricher.resolve_venue(record), venue_ids))
             if enricher.tags_topics:
                 to_tag[arxiv_id] = record
+                out.months.add(month_key(record.published))
             out.inserts.append(row)
             counts.new += 1
             continue
@@ -203,6 +206,8 @@ def save_records(
             changed.update({k: v for k, v in new_cols.items() if old[k] != v})
         if enricher.tags_topics and any(name in changed for name in _CONTENT_FIELDS):
             to_tag[arxiv_id] = record
+        if arxiv_id in to_tag or "published" in changed:  # its tags change or move month
+            out.months.update((month_key(old["published"]), month_key(record.published)))
         source_hash = hashes.get(arxiv_id)
         if changed:
             row = {**{k: old[k] for k in old if k != "arxiv_id"}, **changed}
@@ -321,3 +326,4 @@ def _write(session: Session, out: _Batch, topic_slugs: set[str]) -> None:
             if slug in topic_slugs
         ]
         insert_rows(session, TOPICS, rows)
+    mark_stale(session, out.months)

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.db.dialect import dialect_name
-from tracker.db.models import Paper, PaperTopic
-from tracker.queries.common import month_bounds, month_of, tier_table
+from tracker.db.models import Paper
+from tracker.queries.common import month_bounds, tier_table
+from tracker.topics import months
+from tracker.topics.months import month_expr
 
 ACCEPTED = ("accepted", "published")
 
@@ -40,46 +41,17 @@ class VenueCount:
     count: int
 
 
-def month_expr(session: Session, column: Any) -> Any:
-    """SQL for the ``YYYY-MM`` month of a datetime column on this backend."""
-    if dialect_name(session) == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    # SQLAlchemy stores SQLite datetimes as "YYYY-MM-DD HH:MM:SS.ffffff" text; cutting the
-    # first 7 characters is cheaper than strftime's parse on 400k rows.
-    return func.substr(column, 1, 7)
-
-
 def month_range(first: str, last: str) -> tuple[datetime, datetime]:
     """Half-open datetime range covering the months ``first`` .. ``last``."""
     return month_bounds(first)[0], month_bounds(last)[1]
 
 
-def split_months(first: str, last: str, parts: int) -> list[tuple[str, str]]:
-    """``first`` .. ``last`` cut into at most ``parts`` consecutive runs of whole months.
-
-    >>> split_months("2025-11", "2026-02", 2)
-    [('2025-11', '2025-12'), ('2026-01', '2026-02')]
-    """
-    months = [first]
-    while months[-1] < last:
-        months.append(month_of(month_bounds(months[-1])[1]))
-    size = -(-len(months) // max(parts, 1))
-    runs = (months[i : i + size] for i in range(0, len(months), size))
-    return [(run[0], run[-1]) for run in runs]
-
-
 def topic_month_counts(session: Session, first: str, last: str) -> list[MonthCount]:
-    """Papers per topic per month (by first-version date) between two months inclusive."""
-    start, end = month_range(first, last)
-    month = month_expr(session, Paper.published)
-    stmt = (
-        select(month, PaperTopic.topic, func.count())
-        .join(PaperTopic, PaperTopic.arxiv_id == Paper.arxiv_id)
-        .where(Paper.published >= start, Paper.published < end)
-        .group_by(month, PaperTopic.topic)
-        .order_by(month, PaperTopic.topic)
-    )
-    return [MonthCount(m, t, n) for m, t, n in session.execute(stmt)]
+    """Papers per topic per month (by first-version date) between two months inclusive.
+
+    Read from the counts kept by :mod:`tracker.topics.months` (stale months counted live).
+    """
+    return [MonthCount(m, t, n) for m, t, n in months.counts(session, first, last)]
 
 
 def tier_mix(session: Session, first: str, last: str, edition: int | None) -> list[MonthCount]:

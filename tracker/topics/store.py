@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.db.models import Meta, Paper, PaperTopic, Topic, TopicArea
+from tracker.topics import months
 from tracker.topics.tagger import Tagger
 from tracker.topics.taxonomy import Taxonomy
 
@@ -61,6 +62,7 @@ def save_taxonomy(session: Session, taxonomy: Taxonomy) -> dict[str, int]:
         # Tags of removed topics go too; the FK cascades, but not every backend enforces it.
         session.execute(delete(PaperTopic).where(PaperTopic.topic.in_(gone)))
         session.execute(delete(Topic).where(Topic.slug.in_(gone)))
+        months.forget_topics(session, gone)
     area_slugs = {a.slug for a in taxonomy.areas}
     session.execute(delete(TopicArea).where(TopicArea.slug.not_in(area_slugs)))
     _set_meta(session, TAXONOMY_HASH_KEY, taxonomy.content_hash)
@@ -79,6 +81,7 @@ def save_paper_topics(session: Session, tags: Mapping[str, Sequence[tuple[str, f
         return 0
     known = set(session.scalars(select(Topic.slug)))
     ids = list(tags)
+    months.mark_papers_stale(session, ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         session.execute(delete(PaperTopic).where(PaperTopic.arxiv_id.in_(chunk)))
@@ -125,6 +128,7 @@ def retag_all(
             progress(len(batch))
     _set_meta(session, TAGS_HASH_KEY, tagger.content_hash)
     _set_meta(session, TAGS_TAXONOMY_KEY, tagger.taxonomy.content_hash)
+    months.refresh(session)
     log.info("re-tagged %d papers", done)
     return done
 
