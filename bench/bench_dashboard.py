@@ -2,8 +2,9 @@
 
 Serves ``dashboard/app.py`` with ``streamlit run`` on the database ``bench_queries.py`` prepares
 for N, opens every page in Debian's Chromium through Playwright and times navigation until the
-page heading shows and Streamlit's "running" widget is gone. Skips, saying why, when Chromium
-or the dashboard is missing. For every page:
+page is drawn: its heading shows, its script run has finished (every element has reached the
+browser) and no element still waits for its frontend code (:data:`RENDERED`). Skips, saying
+why, when Chromium or the dashboard is missing. For every page:
 
 - new browser: its first visit by a newly launched browser to a freshly started server (empty
   browser cache: Streamlit's frontend loads; cold server caches). It varies from one start to

@@ -3,8 +3,8 @@
 The same as ``streamlit run dashboard/app.py``, except that the first visitor does not wait
 for work that can be done before the server starts:
 
-- the heavy libraries every page needs (pandas, Altair, SQLAlchemy: about 2–3 s to import on
-  a small machine) and the dashboard's own modules are imported (:func:`preload`);
+- the heavy libraries the pages need (pandas, SQLAlchemy: about 2 s to import on a small
+  machine) and the dashboard's own modules are imported (:func:`preload`);
 - the process is then settled (:func:`settle`): the garbage collector stops walking the
   imported objects, and a stack walk Streamlit does once per process is skipped.
 
@@ -25,7 +25,6 @@ from sqlalchemy.orm import configure_mappers
 APP = Path(__file__).resolve().parent / "app.py"
 PRELOAD = (
     "pandas",
-    "altair",
     "sqlalchemy",
     "sqlalchemy.orm",
     "tracker.db.engine",
@@ -95,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if any(a in ("-h", "--help") for a in args):
         print(
             "usage: python -m dashboard.serve [streamlit run options]\n\n"
-            "Serves dashboard/app.py like `streamlit run`, with pandas, Altair, SQLAlchemy and\n"
+            "Serves dashboard/app.py like `streamlit run`, with pandas, SQLAlchemy and\n"
             "the dashboard's modules imported before the first visitor. Options go to\n"
             "`streamlit run` as they are, e.g. --server.port 8501 --server.headless true."
         )
