@@ -3,8 +3,8 @@
 The same as ``streamlit run dashboard/app.py``, except that the first visitor does not wait
 for work that can be done before the server starts:
 
-- the heavy libraries the pages need (pandas, SQLAlchemy: about 2 s to import on a small
-  machine) and the dashboard's own modules are imported (:func:`preload`);
+- the libraries the pages need (SQLAlchemy and the project's query modules: about 1 s to
+  import on a small machine) and the dashboard's own modules are imported (:func:`preload`);
 - the process is then settled (:func:`settle`): the garbage collector stops walking the
   imported objects, and a stack walk Streamlit does once per process is skipped.
 
@@ -24,7 +24,6 @@ from sqlalchemy.orm import configure_mappers
 
 APP = Path(__file__).resolve().parent / "app.py"
 PRELOAD = (
-    "pandas",
     "sqlalchemy",
     "sqlalchemy.orm",
     "tracker.db.engine",
@@ -38,6 +37,7 @@ PRELOAD = (
     "streamlit.emojis",
     "dashboard.i18n",
     "dashboard.data",
+    "dashboard.charts",
     "dashboard.ui",
     "dashboard.curation",
 )
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if any(a in ("-h", "--help") for a in args):
         print(
             "usage: python -m dashboard.serve [streamlit run options]\n\n"
-            "Serves dashboard/app.py like `streamlit run`, with pandas, SQLAlchemy and\n"
+            "Serves dashboard/app.py like `streamlit run`, with SQLAlchemy and\n"
             "the dashboard's modules imported before the first visitor. Options go to\n"
             "`streamlit run` as they are, e.g. --server.port 8501 --server.headless true."
         )

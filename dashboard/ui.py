@@ -174,6 +174,38 @@ def paper_table(rows: Sequence[Any], topic_names: dict[str, tuple[str, str, str]
     st.markdown(charts.table(headers, cells, wrap=(1, 2, 6)), unsafe_allow_html=True)
 
 
+TABLE_PAGE = 50
+"""Rows an HTML table shows at a time (:func:`paged_table`)."""
+
+
+def paged_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[charts.Cell]],
+    *,
+    key: str,
+    wrap: Sequence[int] = (),
+) -> None:
+    """An HTML table of ``rows``, :data:`TABLE_PAGE` at a time, with a page picker when longer.
+
+    Used instead of ``st.dataframe``, whose frontend code costs a page's first visit about
+    0.3 s (docs/benchmarks.md, round 11). The picker's state is ``key``; it goes back to the
+    first page when the rows no longer reach the chosen one.
+    """
+    pages = max(1, -(-len(rows) // TABLE_PAGE))
+    if st.session_state.get(key, 1) not in range(1, pages + 1):
+        st.session_state[key] = 1
+    page: int = st.session_state.get(key, 1)
+    shown = rows[(page - 1) * TABLE_PAGE : page * TABLE_PAGE]
+    st.markdown(charts.table(headers, shown, wrap=wrap), unsafe_allow_html=True)
+    if pages > 1:
+        st.columns([1, 3])[0].selectbox(
+            t("page"),
+            list(range(1, pages + 1)),
+            key=key,
+            format_func=lambda p: t("page_n", page=p, pages=pages),
+        )
+
+
 def formatter(options: Sequence[Any], label: Callable[[Any], str]) -> Callable[[Any], str]:
     """A ``format_func`` whose labels are computed now, in the current language.
 

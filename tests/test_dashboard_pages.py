@@ -177,22 +177,27 @@ def test_crafted_title_is_rendered_as_text(db_url: str) -> None:
 def test_venue_changes_page(db_url: str) -> None:
     at = open_page("venue_changes")
     assert at.selectbox(key="vc_month").value == "2026-06"
-    changes = at.dataframe[0].value
-    kinds = dict(changes[["arXiv", "变化"]].values)
-    assert kinds["https://arxiv.org/abs/2604.00267"] == "新录用"
-    assert kinds["https://arxiv.org/abs/2606.00109"] == "新论文·已录用"
+    changes, ccf = html_tables(at)
+    kinds = {r["arXiv"]: r["变化"] for r in changes}
+    assert kinds["2604.00267"] == "新录用"
+    assert kinds["2606.00109"] == "新论文·已录用"
     assert {m.label: m.value for m in at.metric}["新录用"] == "3"
-    ccf = at.dataframe[1].value
-    assert len(ccf) > 20 and set(ccf["变化"]) >= {"升级", "降级"}
+    # The CCF changes are shown 50 at a time; the page picker turns the page.
+    total = int(re.sub(r"\D", "", next(c for c in texts(at.caption) if "项变化" in c)))
+    assert total > 50 and len(ccf) == 50 and {r["变化"] for r in ccf} >= {"升级", "降级"}
+    picker = at.selectbox(key="vc_ccf_page")
+    picker.select(len(picker.options)).run()
+    last = html_tables(at)[1]
+    assert len(last) == total - 50 * (len(picker.options) - 1) and last != ccf
     at.selectbox(key="vc_kind").select("journal").run()
-    assert set(at.dataframe[1].value["类型"]) == {"期刊"}
+    assert {r["类型"] for r in html_tables(at)[1]} == {"期刊"}
     assert at.query_params.get("kind") == "journal"
 
 
 def test_venue_changes_other_month_has_no_events(db_url: str) -> None:
     at = open_page("venue_changes", month="2026-04")
-    changes = at.dataframe[0].value
-    assert set(changes["变化"]) == {"新论文·已录用"}
+    changes = html_tables(at)[0]
+    assert {r["变化"] for r in changes} == {"新论文·已录用"}
 
 
 def test_papers_page_search_filter_and_deep_link(db_url: str) -> None:
@@ -224,17 +229,18 @@ def test_papers_page_topic_and_status_filters(db_url: str) -> None:
 
 def test_ccf_directory_browse_search_and_venue_page(db_url: str) -> None:
     at = open_page("ccf_directory")
-    listing = at.dataframe[0].value
-    assert len(listing) > 600
+    (listing,) = html_tables(at)
+    assert len(listing) == 50 and len(at.selectbox(key="cd_page").options) > 12  # > 600 venues
     at.text_input(key="cd_q").input("Computer Vision and Pattern Recognition").run()
-    found = at.dataframe[0].value
-    assert "CVPR" in set(found["会议/期刊"])
+    (found,) = html_tables(at)
+    assert "CVPR" in {r["会议/期刊"] for r in found}
     key = next(k for k in at.selectbox(key="cd_venue").options if "CVPR" in k)
     at.selectbox(key="cd_venue").select(key).run()
     badges = [m for m in texts(at.markdown) if "badge[CCF-A" in m]
     assert len(badges) >= 2
     assert any("7" in m for m in texts(at.markdown) if "论文" in m)
-    (papers,) = html_tables(at)
+    found, history, papers = html_tables(at)
+    assert {r["CCF 等级"] for r in history} == {"CCF-A"} and len(history) >= 2
     assert len(papers) == 7 and all(r["arXiv"] for r in papers)
 
 

@@ -13,7 +13,7 @@ from tracker.config import PROJECT_ROOT
 def test_preload_imports_the_heavy_libraries() -> None:
     assert APP.name == "app.py" and APP.is_file()
     assert preload() == []
-    assert "pandas" in sys.modules and "dashboard.data" in sys.modules
+    assert "sqlalchemy.orm" in sys.modules and "dashboard.data" in sys.modules
     assert preload(("no_such_module_here",)) == ["no_such_module_here"]
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.ui import (
     database,
     escape_md,
     formatter,
     lang,
+    paged_table,
     paper_table,
     param,
     param_list,
@@ -38,18 +38,20 @@ def venue_page(url: str, key: str, edition: int) -> None:
     for col, entry in zip(badges, detail.history, strict=False):
         with col:
             tier_badge(entry.tier, entry.edition)
-    history = pd.DataFrame(
-        {
-            t("edition"): [str(h.edition) for h in detail.history],
-            t("tier"): [f"CCF-{h.tier}" for h in detail.history],
-            t("domain"): [h.domain_en if lang() == "en" else h.domain_zh for h in detail.history],
-            t("venue"): [h.abbr for h in detail.history],
-            t("full_name"): [h.full_name for h in detail.history],
-        }
-    )
     st.markdown(f"**{t('tier_history')}**")
     if detail.history:
-        st.dataframe(history, hide_index=True)
+        headers = [t("edition"), t("tier"), t("domain"), t("venue"), t("full_name")]
+        rows = [
+            [
+                str(h.edition),
+                f"CCF-{h.tier}",
+                h.domain_en if lang() == "en" else h.domain_zh,
+                h.abbr,
+                h.full_name,
+            ]
+            for h in detail.history
+        ]
+        st.markdown(charts.table(headers, rows, wrap=(4,)), unsafe_allow_html=True)
     else:
         st.caption(t("not_ccf"))
     if detail.aliases:
@@ -109,21 +111,24 @@ def main() -> None:
     entries = data.browse(url, edition, domain_id, kind, tiers, query)
     st.caption(t("listings", n=len(entries)))
     if entries:
-        frame = pd.DataFrame(
-            {
-                t("venue"): [e.abbr for e in entries],
-                t("full_name"): [e.full_name for e in entries],
-                t("tier"): [f"CCF-{e.tier}" for e in entries],
-                t("kind"): [t(e.kind) for e in entries],
-                t("domain"): [e.domain_en if lang() == "en" else e.domain_zh for e in entries],
-                t("publisher"): [e.publisher for e in entries],
-                t("papers"): [e.papers for e in entries],
-                "DBLP": [e.dblp_url for e in entries],
-            }
-        )
-        st.dataframe(
-            frame, hide_index=True, column_config={"DBLP": st.column_config.LinkColumn("DBLP")}
-        )
+        headers = [
+            t("venue"), t("full_name"), t("tier"), t("kind"), t("domain"), t("publisher"),
+            t("papers"), "DBLP",
+        ]  # fmt: skip
+        rows = [
+            [
+                e.abbr or "—",
+                e.full_name,
+                f"CCF-{e.tier}",
+                t(e.kind),
+                e.domain_en if lang() == "en" else e.domain_zh,
+                e.publisher or "",
+                f"{e.papers:,}",
+                ("dblp", e.dblp_url) if e.dblp_url else "",
+            ]
+            for e in entries
+        ]
+        paged_table(headers, rows, key="cd_page", wrap=(1, 4, 5))
     else:
         st.info(t("nothing_found"))
     keys = ["", *dict.fromkeys(e.venue_key for e in entries)]

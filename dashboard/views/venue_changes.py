@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from collections import Counter
+
 import streamlit as st
 
-from dashboard import data
-from dashboard.ui import abs_url, database, formatter, lang, select_from_url, set_params, t
+from dashboard import charts, data
+from dashboard.ui import (
+    abs_url,
+    database,
+    formatter,
+    lang,
+    paged_table,
+    select_from_url,
+    set_params,
+    t,
+)
 
 KINDS = ("accepted", "published", "moved", "arrived", "changed")
 KINDS_OF_VENUE = ["", "conference", "journal"]
@@ -24,34 +34,27 @@ def paper_changes(url: str, months: list[str], edition: int | None) -> str:
     if not rows:
         st.info(t("no_paper_changes"))
         return month
-    counts = pd.Series([r.kind for r in rows]).value_counts()
+    counts = Counter(r.kind for r in rows)
     cols = st.columns(len(KINDS))
     for col, kind in zip(cols, KINDS, strict=True):
         col.metric(t(f"kind_{kind}"), int(counts.get(kind, 0)))
     if int(counts.get("arrived", 0)) >= data.ARRIVALS_SHOWN:
         total = data.accepted_arrivals(url, month)
         st.caption(t("arrivals_capped", shown=data.ARRIVALS_SHOWN, total=f"{total:,}"))
-    frame = pd.DataFrame(
-        {
-            t("arxiv"): [abs_url(r.arxiv_id) for r in rows],
-            t("title"): [r.title for r in rows],
-            t("change"): [t(f"kind_{r.kind}") for r in rows],
-            t("before"): [r.before or "—" for r in rows],
-            t("after"): [r.after for r in rows],
-            t("tier"): [f"CCF-{r.tier}" if r.tier else "" for r in rows],
-            t("date"): [r.occurred_at.date() for r in rows],
-        }
-    )
-    st.dataframe(
-        frame,
-        hide_index=True,
-        column_config={
-            t("arxiv"): st.column_config.LinkColumn(
-                t("arxiv"), display_text=r"https://arxiv\.org/abs/(.*)", width="small"
-            ),
-            t("title"): st.column_config.TextColumn(t("title"), width="large"),
-        },
-    )
+    headers = [t("arxiv"), t("title"), t("change"), t("before"), t("after"), t("tier"), t("date")]
+    cells: list[list[charts.Cell]] = [
+        [
+            (r.arxiv_id, abs_url(r.arxiv_id)),
+            r.title,
+            t(f"kind_{r.kind}"),
+            r.before or "—",
+            r.after,
+            f"CCF-{r.tier}" if r.tier else "",
+            r.occurred_at.date().isoformat(),
+        ]
+        for r in rows
+    ]
+    paged_table(headers, cells, key="vc_page", wrap=(1, 3, 4))
     return month
 
 
@@ -90,29 +93,29 @@ def ccf_section(url: str, editions: list[int]) -> dict[str, object]:
     rows = data.ccf_changes(url, old, new, domain or None, kind or None)
     st.caption(t("n_changes", n=len(rows)))
     if rows:
-        counts = pd.Series([r.change.change for r in rows]).value_counts()
+        counts = Counter(r.change.change for r in rows)
         cols = st.columns(len(CCF_CHANGES))
         for col, name in zip(cols, CCF_CHANGES, strict=True):
             col.metric(t(f"change_{name}"), int(counts.get(name, 0)))
-        frame = pd.DataFrame(
-            {
-                t("venue"): [r.change.venue for r in rows],
-                t("change"): [t(f"change_{r.change.change}") for r in rows],
-                t("from_tier"): [r.change.from_tier or "—" for r in rows],
-                t("to_tier"): [r.change.to_tier or "—" for r in rows],
-                t("kind"): [t(r.change.kind) for r in rows],
-                t("domain"): [
-                    zh_of.get(r.change.domain, r.change.domain)
-                    if lang() != "en"
-                    else r.change.domain
-                    for r in rows
-                ],
-                t("full_name"): [r.change.full_name for r in rows],
-                t("detail"): [r.change.detail for r in rows],
-                t("tracked_papers"): [r.papers for r in rows],
-            }
-        )
-        st.dataframe(frame, hide_index=True)
+        headers = [
+            t("venue"), t("change"), t("from_tier"), t("to_tier"), t("kind"), t("domain"),
+            t("full_name"), t("detail"), t("tracked_papers"),
+        ]  # fmt: skip
+        cells = [
+            [
+                r.change.venue,
+                t(f"change_{r.change.change}"),
+                r.change.from_tier or "—",
+                r.change.to_tier or "—",
+                t(r.change.kind),
+                zh_of.get(r.change.domain, r.change.domain) if lang() != "en" else r.change.domain,
+                r.change.full_name,
+                r.change.detail,
+                f"{r.papers:,}",
+            ]
+            for r in rows
+        ]
+        paged_table(headers, cells, key="vc_ccf_page", wrap=(6, 7))
     return {"from": old, "to": new, "domain": domain, "kind": kind}
 
 
