@@ -2,8 +2,9 @@
 
 A Vega-Lite chart or a data grid makes the browser download and compile about a megabyte of
 frontend code on its first visit (docs/benchmarks.md, round 11); a few hundred table cells
-drawn as HTML cost nothing extra. Each function returns an HTML string for
-``st.markdown(..., unsafe_allow_html=True)``; every label and number is escaped here.
+drawn as HTML cost nothing extra. Each function returns an HTML string for ``st.html`` (which
+inserts it as it is, after DOMPurify, faster than Markdown's HTML parser for a table of 50
+rows: 0.15-0.25 s on a first visit); every label and number is escaped here.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tracker.config import Settings, load_settings
 from tracker.db.engine import make_engine, session_scope
+from tracker.db.migrate import current_revision, head_revision
 from tracker.db.models import Topic, TopicArea
 from tracker.queries import changes, common, directory, health, papers, trends
 from tracker.queries import facets as search_facets
@@ -51,10 +52,17 @@ def write_session(url: str) -> Iterator[Session]:
         yield session
 
 
+@st.cache_resource(show_spinner=False)
+def code_revision() -> str | None:
+    """The newest migration of this code (``migrations/versions``), read once per server."""
+    return head_revision()
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
-def schema_ready(url: str) -> bool:
-    """True when the database has been migrated (the papers table exists)."""
-    return bool(inspect(engine_for(url)).has_table("papers"))
+def schema_revision(url: str) -> tuple[bool, str | None]:
+    """Whether the database has the papers table, and the migration it is at."""
+    engine = engine_for(url)
+    return bool(inspect(engine).has_table("papers")), current_revision(engine)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -33,6 +33,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "数据库尚未初始化：运行 `tracker db upgrade`（或 `make demo`）。当前数据库：{url}",
         "The database is not set up: run `tracker db upgrade` (or `make demo`). Database: {url}",
     ),
+    "schema_behind": (
+        "数据库结构版本为 {have}，当前代码需要 {want}：运行 `tracker db upgrade` 后刷新本页。",
+        "The database schema is at revision {have}, this code needs {want}: run "
+        "`tracker db upgrade`, then reload this page.",
+    ),
     "no_ccf": (
         "尚未载入 CCF 目录：运行 `tracker ccf load`。",
         "The CCF list is not loaded: run `tracker ccf load`.",

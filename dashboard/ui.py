@@ -91,18 +91,34 @@ def select_from_url(key: str, name: str, options: Sequence[Any], default: Any) -
 def database() -> str | None:
     """The database URL when it holds papers; otherwise shows how to ingest and returns None."""
     url = data.settings().database_url
-    try:
-        ready = data.schema_ready(url)
-    except Exception as exc:  # an unreachable server is shown, not raised
-        st.error(t("error", msg=str(exc)))
-        return None
-    if not ready:
-        st.warning(t("no_schema", url=_safe_url(url)))
+    if not schema_ready(url):
         return None
     if not data.overview(url)["months"]:
         show_empty()
         return None
     return url
+
+
+def schema_ready(url: str) -> bool:
+    """True when the database is migrated as far as this code; otherwise says what to run.
+
+    A database made by older code (say, before the topic counts of migration 0010) would fail
+    on some page's query; the page says to run ``tracker db upgrade`` instead.
+    """
+    try:
+        has_papers, revision = data.schema_revision(url)
+    except Exception as exc:  # an unreachable server is shown, not raised
+        st.error(t("error", msg=str(exc)))
+        return False
+    wanted = data.code_revision()
+    if has_papers and revision == wanted:
+        return True
+    data.schema_revision.clear()  # look again on the next run: the fix is one command away
+    if not has_papers:
+        st.warning(t("no_schema", url=_safe_url(url)))
+    else:
+        st.warning(t("schema_behind", have=revision or "—", want=wanted or "—"))
+    return False
 
 
 def _safe_url(url: str) -> str:
@@ -171,7 +187,7 @@ def paper_table(rows: Sequence[Any], topic_names: dict[str, tuple[str, str, str]
         ]
         for r in rows
     ]
-    st.markdown(charts.table(headers, cells, wrap=(1, 2, 6)), unsafe_allow_html=True)
+    st.html(charts.table(headers, cells, wrap=(1, 2, 6)))
 
 
 TABLE_PAGE = 50
@@ -196,7 +212,7 @@ def paged_table(
         st.session_state[key] = 1
     page: int = st.session_state.get(key, 1)
     shown = rows[(page - 1) * TABLE_PAGE : page * TABLE_PAGE]
-    st.markdown(charts.table(headers, shown, wrap=wrap), unsafe_allow_html=True)
+    st.html(charts.table(headers, shown, wrap=wrap))
     if pages > 1:
         st.columns([1, 3])[0].selectbox(
             t("page"),

@@ -51,7 +51,7 @@ def venue_page(url: str, key: str, edition: int) -> None:
             ]
             for h in detail.history
         ]
-        st.markdown(charts.table(headers, rows, wrap=(4,)), unsafe_allow_html=True)
+        st.html(charts.table(headers, rows, wrap=(4,)))
     else:
         st.caption(t("not_ccf"))
     if detail.aliases:

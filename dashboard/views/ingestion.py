@@ -10,7 +10,7 @@ from datetime import datetime
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.ui import t
+from dashboard.ui import schema_ready, t
 
 
 def _when(moment: datetime | None) -> str:
@@ -22,8 +22,7 @@ def main() -> None:
     st.title(t("page_ingestion"))
     config = data.settings()
     url = config.database_url
-    if not data.schema_ready(url):
-        st.warning(t("no_schema", url=url.split("@")[-1]))
+    if not schema_ready(url):
         return
     st.caption(t("papers_in_db", n=f"{data.paper_total(url):,}"))
     when = data.next_run(config.schedule_cron, config.timezone)
@@ -65,14 +64,14 @@ def main() -> None:
             + [r.message or ""]
             for r in runs
         ]
-        st.markdown(charts.table(headers, rows, wrap=(11, 2)), unsafe_allow_html=True)
+        st.html(charts.table(headers, rows, wrap=(11, 2)))
 
     st.subheader(t("cursors"))
     cursors = state["cursors"]
     if cursors:
         headers = [t("query"), t("cursor"), t("cursor_updated")]
         rows = [[c.query, _when(c.cursor), _when(c.updated_at)] for c in cursors]
-        st.markdown(charts.table(headers, rows, wrap=(0,)), unsafe_allow_html=True)
+        st.html(charts.table(headers, rows, wrap=(0,)))
     else:
         st.info(t("no_runs"))
 

@@ -48,10 +48,7 @@ def main() -> None:
             counts[(label, r.month)] = r.count
             totals[label] = totals.get(label, 0) + r.count
         order = sorted(totals, key=lambda label: (-totals[label], label))
-        st.markdown(
-            charts.heat_table(order, shown, counts, corner=t("topics"), total=t("total")),
-            unsafe_allow_html=True,
-        )
+        st.html(charts.heat_table(order, shown, counts, corner=t("topics"), total=t("total")))
     else:
         st.info(t("no_topics"))
 
@@ -63,10 +60,7 @@ def main() -> None:
             names_of = {x: (f"CCF-{x}" if x != "none" else t("unranked")) for x in TIER_ORDER}
             mix = {(r.month, names_of.get(r.group, r.group)): r.count for r in tier_rows}
             parts = [(names_of[x], c) for x, c in zip(TIER_ORDER, TIER_COLORS, strict=True)]
-            st.markdown(
-                charts.stacked_bars(shown, parts, mix, corner=t("month"), total=t("papers")),
-                unsafe_allow_html=True,
-            )
+            st.html(charts.stacked_bars(shown, parts, mix, corner=t("month"), total=t("papers")))
         else:
             st.info(t("nothing_found"))
     with right:
@@ -76,10 +70,7 @@ def main() -> None:
             table = [
                 ((v.venue, f"CCF-{v.tier}" if v.tier else t("unranked")), v.count) for v in venues
             ]
-            st.markdown(
-                charts.bar_table([t("venue"), t("tier"), t("papers")], table),
-                unsafe_allow_html=True,
-            )
+            st.html(charts.bar_table([t("venue"), t("tier"), t("papers")], table))
         else:
             st.info(t("nothing_found"))
     set_params(
