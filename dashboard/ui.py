@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from html import escape
 from textwrap import shorten
 from typing import Any, Literal
 from urllib.parse import quote
@@ -145,11 +146,24 @@ def tier_badge(tier: str | None, edition: int | None = None) -> None:
         st.badge(_tier_label(tier, edition), color=TIER_COLORS[tier])
 
 
-def tier_markdown(tier: str | None, edition: int | None = None) -> str:
-    """The ``CCF-A`` badge as Markdown, for text that holds it inline ("" when unranked)."""
-    if tier is None or tier not in TIER_COLORS:
+TIER_HTML = {
+    "A": ("#c62828", "rgba(198, 40, 40, 0.12)"),
+    "B": ("#d35400", "rgba(230, 126, 34, 0.14)"),
+    "C": ("#1565c0", "rgba(21, 101, 192, 0.12)"),
+}
+"""Text and background colour of the ``CCF-A``/``B``/``C`` badge in HTML blocks."""
+
+
+def tier_html(tier: str | None, edition: int | None = None) -> str:
+    """The ``CCF-A`` badge as HTML, for blocks drawn with ``st.html`` ("" when unranked)."""
+    if tier is None or tier not in TIER_HTML:
         return ""
-    return f":{TIER_COLORS[tier]}-badge[{_tier_label(tier, edition)}]"
+    ink, paper = TIER_HTML[tier]
+    style = (
+        f"color:{ink};background:{paper};border-radius:0.3rem;padding:0.05rem 0.4rem;"
+        "font-size:0.8rem;font-weight:600;white-space:nowrap"
+    )
+    return f'<span style="{style}">{escape(_tier_label(tier, edition))}</span>'
 
 
 def topic_label(slug: str, names: dict[str, tuple[str, str, str]]) -> str:

@@ -71,6 +71,11 @@ def open_page(page: str, **params: str | list[str]) -> AppTest:
     return at
 
 
+def papers_shown(at: AppTest) -> list[str]:
+    """The reading list's paper blocks (HTML drawn with st.html), in page order."""
+    return [h for h in texts(at.get("html")) if '<a href="https://arxiv.org/abs/' in h]
+
+
 def pin_ids(at: AppTest) -> list[str]:
     """arXiv ids of the papers that have a Pin button, in page order."""
     return [str(b.key).removeprefix("pin_") for b in at.button if str(b.key).startswith("pin_")]
@@ -100,14 +105,14 @@ def html_tables(at: AppTest) -> list[list[dict[str, str]]]:
 
 def test_reading_list_shows_ranked_papers_with_badges(db_url: str) -> None:
     at = open_page("reading_list")
-    titles = [m for m in texts(at.markdown) if re.match(r"\*\*\d+\. \[", m)]
-    assert titles and titles[0].startswith("**1. ["), texts(at.markdown)[:5]
-    assert any(":red-badge[CCF-A]" in m for m in texts(at.markdown))
+    titles = papers_shown(at)
+    assert titles and re.search(r">1\. <a href=\"https://arxiv\.org/abs/", titles[0]), titles[:1]
+    assert any(">CCF-A</span>" in m for m in titles)
     # The newest month with papers is picked by default.
     assert at.selectbox(key="rl_period").value == "2026-06"
-    # Reading mode: each paper is one Markdown block, its abstract folded in <details>;
+    # Reading mode: each paper is one HTML block, its abstract folded in <details>;
     # the curation controls wait for the "curate" toggle.
-    assert len(titles) >= 5 and all("<details><summary>摘要" in m for m in titles)
+    assert len(titles) >= 5 and all(re.search(r"<details><summary[^>]*>摘要", m) for m in titles)
     assert not pin_ids(at) and not at.text_input
     assert at.get("download_button"), "CSV/Markdown/BibTeX downloads are offered"
     at.toggle(key="rl_edit").set_value(True).run()
@@ -135,8 +140,8 @@ def test_reading_list_pin_note_remove_are_saved(db_url: str) -> None:
     assert rows[first].removed and rows[first].rank is None
     # The removed paper is gone from the page; the note shows, escaped.
     assert first not in pin_ids(at)
-    notes = [m for m in texts(at.markdown) if "💬 必读" in m]
-    assert notes and "\\<b\\>" in notes[0] and "](javascript" not in notes[0]
+    notes = [m for m in papers_shown(at) if "💬 必读" in m]
+    assert notes and "必读：&lt;b&gt;好&lt;/b&gt;" in notes[0] and "<b>好" not in notes[0]
 
 
 def test_reading_list_filters_and_add_by_id(db_url: str) -> None:
@@ -165,10 +170,11 @@ def test_crafted_title_is_rendered_as_text(db_url: str) -> None:
         s.execute(update(Paper).where(Paper.arxiv_id == "2606.03610").values(title=crafted))
     engine.dispose()
     at = open_page("reading_list")
-    shown = [m for m in texts(at.markdown) if "onerror" in m]
+    shown = [m for m in papers_shown(at) if "onerror" in m]
     assert shown, "the crafted title is on the list"
-    assert "\\<img" in shown[0] and "\\*\\*bold" in shown[0] and "\\[click\\]\\(" in shown[0]
-    assert "](javascript" not in shown[0] and ":red[" not in shown[0]
+    # The title is the link's text, escaped: no element, no javascript: link.
+    assert "&lt;img src=x onerror=alert(1)&gt; **bold** [click](javascript:alert(1))" in shown[0]
+    assert "<img" not in shown[0] and 'href="javascript' not in shown[0]
 
 
 # --- other pages --------------------------------------------------------------------------
