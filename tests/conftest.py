@@ -154,3 +154,15 @@ def fake() -> Iterator[FakeArxiv]:
         server.serve(QUERY, corpora()[0])
         yield server
         assert not server.missing, f"requests without a recording: {server.missing}"
+
+
+@pytest.fixture
+def seeded(database_url: str) -> Iterator[Session]:
+    """A session on a freshly seeded dashboard database (SQLite and PostgreSQL)."""
+    from .dashboard_seed import seed_database
+
+    seed_database(database_url)
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine)() as session:
+        yield session
+    engine.dispose()

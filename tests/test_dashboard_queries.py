@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import Engine, delete, inspect, select, text, update
 from sqlalchemy.orm import Session
 
-from tests.dashboard_seed import seed_database
-from tracker.db.engine import make_engine, make_sessionmaker
 from tracker.db.models import Paper
 from tracker.queries.changes import classify_venue_event, parse_venue_label, venue_changes
 from tracker.queries.common import BadMonthError, ccf_editions, month_bounds, paper_months
@@ -18,16 +15,6 @@ from tracker.queries.directory import browse_ccf, venue_detail
 from tracker.queries.health import next_run, recent_runs
 from tracker.queries.papers import PaperFilter, fts_query, has_fts, search_papers
 from tracker.queries.trends import tier_mix, top_venues, topic_month_counts
-
-
-@pytest.fixture
-def seeded(database_url: str) -> Iterator[Session]:
-    """A session on a freshly seeded dashboard database (SQLite and PostgreSQL)."""
-    seed_database(database_url)
-    engine = make_engine(database_url)
-    with make_sessionmaker(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def test_month_helpers() -> None:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.dashboard_seed import seed_database
 from tests.fakearxiv import SAMPLE
 from tracker.config import PROJECT_ROOT
-from tracker.db.engine import make_engine, make_sessionmaker
 from tracker.db.migrate import downgrade_db, upgrade_db
 from tracker.db.models import Paper, PaperTopic, StaleTopicMonth, TopicMonthCount
 from tracker.ingest.backfill import backfill_file
@@ -40,16 +37,6 @@ def stored(session: Session) -> list[tuple[str, str, int]]:
 
 def stale(session: Session) -> set[str]:
     return set(session.scalars(select(StaleTopicMonth.month)))
-
-
-@pytest.fixture
-def seeded(database_url: str) -> Iterator[Session]:
-    """The dashboard's seeded database (stored with ``save_records``; SQLite and PostgreSQL)."""
-    seed_database(database_url)
-    engine = make_engine(database_url)
-    with make_sessionmaker(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def test_saved_papers_mark_their_months_and_refresh_counts_them(seeded: Session) -> None:
