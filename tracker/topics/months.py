@@ -111,7 +111,8 @@ def counts(session: Session, first: str, last: str) -> list[Count]:
 
     Stored counts for months that are current; a live count for stale ones.
     """
-    month_bounds(first), month_bounds(last)  # reject malformed months as the live count does
+    for month in (first, last):
+        month_bounds(month)  # a malformed month raises BadMonthError, as in the live count
     in_period = (STALE.c.month >= first) & (STALE.c.month <= last)
     stale = set(session.scalars(select(STALE.c.month).where(in_period)))
     stmt = select(COUNTS.c.month, COUNTS.c.topic, COUNTS.c.papers).where(
