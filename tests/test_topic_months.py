@@ -15,6 +15,7 @@ from tracker.db.migrate import downgrade_db, upgrade_db
 from tracker.db.models import Paper, PaperTopic, StaleTopicMonth, TopicMonthCount
 from tracker.ingest.backfill import backfill_file
 from tracker.ingest.enrich import load_enricher
+from tracker.queries.common import month_of
 from tracker.queries.trends import topic_month_counts
 from tracker.topics import months
 from tracker.topics.store import retag_all, save_paper_topics, save_taxonomy
@@ -59,7 +60,7 @@ def test_retagged_paper_makes_its_month_stale_until_recounted(seeded: Session) -
     assert published is not None
     other = "robotics" if topic != "robotics" else "medical"
     save_paper_topics(seeded, {arxiv_id: [(other, 0.9)]})
-    assert stale(seeded) == {months.month_key(published)}
+    assert stale(seeded) == {month_of(published)}
     live = months.live_counts(seeded, *EVER)
     assert stored(seeded) != live  # the kept rows alone are now wrong for that month
     assert months.counts(seeded, *EVER) == live

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from tracker.db import models
 from tracker.db.dialect import chunks, insert_rows
 from tracker.ingest.enrich import Enricher, NoopEnricher, VenueInfo
+from tracker.queries.common import month_of
 from tracker.records import PaperRecord
-from tracker.topics.months import mark_stale, month_key
+from tracker.topics.months import mark_stale
 
 PAPERS = cast(Table, models.Paper.__table__)
 VERSIONS = cast(Table, models.PaperVersion.__table__)
@@ -162,7 +163,7 @@ def save_records(
                 row.update(_venue_columns(enricher.resolve_venue(record), venue_ids))
             if enricher.tags_topics:
                 to_tag[arxiv_id] = record
-                out.months.add(month_key(record.published))
+                out.months.add(month_of(record.published))
             out.inserts.append(row)
             counts.new += 1
             continue
@@ -207,7 +208,7 @@ def save_records(
         if enricher.tags_topics and any(name in changed for name in _CONTENT_FIELDS):
             to_tag[arxiv_id] = record
         if arxiv_id in to_tag or "published" in changed:  # its tags change or move month
-            out.months.update((month_key(old["published"]), month_key(record.published)))
+            out.months.update((month_of(old["published"]), month_of(record.published)))
         source_hash = hashes.get(arxiv_id)
         if changed:
             row = {**{k: old[k] for k in old if k != "arxiv_id"}, **changed}

@@ -18,7 +18,6 @@ Functions take the caller's session and never commit.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, insert, select
@@ -35,13 +34,8 @@ Count = tuple[str, str, int]
 """(month ``YYYY-MM``, topic slug, papers)."""
 
 
-def month_key(moment: datetime) -> str:
-    """The ``YYYY-MM`` month of a date, as :func:`month_expr` computes it in SQL."""
-    return f"{moment.year:04d}-{moment.month:02d}"
-
-
 def month_expr(session: Session, column: Any) -> Any:
-    """SQL for the ``YYYY-MM`` month of a datetime column on this backend."""
+    """SQL for the ``YYYY-MM`` month of a datetime column (``common.month_of`` in Python)."""
     if dialect_name(session) == "postgresql":
         return func.to_char(column, "YYYY-MM")
     # SQLAlchemy stores SQLite datetimes as "YYYY-MM-DD HH:MM:SS.ffffff" text; cutting the
