@@ -27,7 +27,6 @@ PRELOAD = (
     "sqlalchemy",
     "sqlalchemy.orm",
     "tracker.db.engine",
-    "tracker.db.migrate",
     "tracker.queries.changes",
     "tracker.queries.directory",
     "tracker.queries.facets",

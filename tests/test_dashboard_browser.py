@@ -78,7 +78,6 @@ def _wait_ready(page: object, title: str) -> None:
     page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
     page.wait_for_function(RENDERED, timeout=30_000)  # type: ignore[attr-defined]
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-    page.wait_for_timeout(1200)  # type: ignore[attr-defined]  # tables and charts paint late
 
 
 def test_every_page_renders_filters_pin_and_csv(server: str, browser: object) -> None:
