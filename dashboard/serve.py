@@ -10,6 +10,10 @@ for work that can be done before the server starts:
 
 Together these took the first page's script run from about 0.33 s to 0.13–0.19 s after a start
 (docs/benchmarks.md, round 9).
+
+Then it removes three waits of Streamlit's own from a new browser's first visit
+(:func:`dashboard.firstvisit.install`: Nagle's delay, the base-path probe, widget code fetched
+one kind at a time).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import sys
 from pathlib import Path
 
 from sqlalchemy.orm import configure_mappers
+
+from dashboard import firstvisit
 
 APP = Path(__file__).resolve().parent / "app.py"
 PRELOAD = (
@@ -101,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     preload()
     settle()
+    firstvisit.install()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(APP), *args]
