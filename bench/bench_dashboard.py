@@ -57,9 +57,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(url: str, folder: Path) -> Iterator[str]:
+def serve(url: str, folder: Path, base_path: str = "") -> Iterator[str]:
     """``python -m dashboard.serve`` (``streamlit run dashboard/app.py`` with the heavy imports
-    done first) on a free port; yields its base URL."""
+    done first) on a free port, under ``base_path`` if given; yields the app's URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update(TRACKER_DATABASE_URL=url, TRACKER_CONFIG=str(folder / "none.toml"))
@@ -69,10 +69,10 @@ def serve(url: str, folder: Path) -> Iterator[str]:
             [sys.executable, "-m", "dashboard.serve",
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", "--server.baseUrlPath", base_path],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
         try:
             deadline = time.monotonic() + 60
             while True:

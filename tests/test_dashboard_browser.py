@@ -80,16 +80,51 @@ def _wait_ready(page: object, title: str) -> None:
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
 
 
+def _preloaded(page: object, component: str) -> int:
+    """How many ``modulepreload`` links of the page shell name ``component``'s file."""
+    selector = f'link[rel="modulepreload"][href*="/{component}."]'
+    return int(page.evaluate(f"document.querySelectorAll('{selector}').length"))  # type: ignore[attr-defined]
+
+
+def test_pages_under_a_base_path(tmp_path: Path, browser: object) -> None:
+    """Served under ``server.baseUrlPath`` (docs/deployment.md uses ``papers``, also a page's
+    name): the app's address and its pages render without a failed request."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    seed_database(url)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    with serve(url, tmp_path, base_path="papers") as root:
+        for path, title in [("", "月度阅读清单"), ("/papers", "论文检索"), ("/ccf", "CCF 目录")]:
+            page.goto(root + path)
+            _wait_ready(page, title)
+            assert page.locator('[data-testid="stException"]').count() == 0, path
+            assert _preloaded(page, "Selectbox") == 1, path
+            backend = page.evaluate("window.__streamlit && window.__streamlit.BACKEND_BASE_URL")
+            assert backend == (f"{root}/" if path else None), path
+        assert page.url == f"{root}/ccf"
+    assert not failed, failed
+    context.close()
+
+
 def test_every_page_renders_filters_pin_and_csv(server: str, browser: object) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)  # type: ignore[attr-defined]
     page = context.new_page()
     errors: list[str] = []
+    failed: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     for url_path, title in PAGES:
         page.goto(f"{server}/{url_path}")
         _wait_ready(page, title)
         assert page.locator('[data-testid="stException"]').count() == 0, url_path
+        # The page shell (dashboard.firstvisit) preloaded the page's widget code and told the
+        # frontend where the server is: no probe of /<page>/_stcore/health, which 404s.
+        assert _preloaded(page, "ButtonGroup") == 1, url_path
+        assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == f"{server}/", url_path
+        assert not failed, failed
         # A shared link opens its page, without a "Page not found" dialog (Streamlit showed
         # one while the page modules sat in a folder named pages/).
         assert page.get_by_role("dialog").count() == 0, url_path
