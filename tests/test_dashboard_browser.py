@@ -125,6 +125,8 @@ def test_every_page_renders_filters_pin_and_csv(server: str, browser: object) ->
         assert _preloaded(page, "ButtonGroup") == 1, url_path
         assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == f"{server}/", url_path
         assert not failed, failed
+        # .streamlit/config.toml: readers get no developer toolbar ("Deploy").
+        assert page.get_by_text("Deploy", exact=True).count() == 0, url_path
         # A shared link opens its page, without a "Page not found" dialog (Streamlit showed
         # one while the page modules sat in a folder named pages/).
         assert page.get_by_role("dialog").count() == 0, url_path

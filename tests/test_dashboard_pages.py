@@ -286,6 +286,10 @@ def test_language_switch_and_english_deep_link(db_url: str) -> None:
     at = open_page("papers", lang="en")
     assert at.title[0].value == "Papers"
     assert "48 papers" in texts(at.caption)[0]
+    # An empty filter says "Any", not Streamlit's own English "Choose options".
+    assert [m.placeholder for m in at.multiselect] == ["Any"] * 3
+    for page, count in (("papers", 3), ("reading_list", 1), ("ccf_directory", 1)):
+        assert [m.placeholder for m in open_page(page).multiselect] == ["不限"] * count, page
     # The switch lives in the sidebar of the entry page (AppTest drops it after switch_page).
     at = open_page("reading_list", lang="en")
     assert at.title[0].value == "Reading list"

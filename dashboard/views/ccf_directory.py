@@ -102,7 +102,13 @@ def main() -> None:
         key="cd_kind",
         format_func=formatter(KINDS, lambda k: t(k) if k else t("any")),
     )
-    c4.multiselect(t("tiers"), list(TIERS), key="cd_tiers", format_func=lambda x: f"CCF-{x}")
+    c4.multiselect(
+        t("tiers"),
+        list(TIERS),
+        key="cd_tiers",
+        format_func=lambda x: f"CCF-{x}",
+        placeholder=t("any"),
+    )
     st.text_input(t("search_venue"), key="cd_q")
     domain_id = st.session_state["cd_domain"] or None
     kind = st.session_state["cd_kind"] or None

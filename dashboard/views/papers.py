@@ -66,10 +66,21 @@ def main() -> None:
         list(topics),
         key="pp_topics",
         format_func=formatter(list(topics), lambda s: topic_label(s, topics)),
+        placeholder=t("any"),
     )
-    c2.multiselect(t("tiers"), list(TIERS), key="pp_tiers", format_func=lambda x: f"CCF-{x}")
+    c2.multiselect(
+        t("tiers"),
+        list(TIERS),
+        key="pp_tiers",
+        format_func=lambda x: f"CCF-{x}",
+        placeholder=t("any"),
+    )
     c3.multiselect(
-        t("status"), list(STATUSES), key="pp_status", format_func=formatter(STATUSES, status_label)
+        t("status"),
+        list(STATUSES),
+        key="pp_status",
+        format_func=formatter(STATUSES, status_label),
+        placeholder=t("any"),
     )
     c4, c5, c6, c7, c8 = st.columns(5)
     c4.selectbox(t("venue"), ["", *facets["venues"]], key="pp_venue", format_func=any_label)

@@ -145,6 +145,7 @@ def main() -> None:
         list(topics),
         key="rl_topics",
         format_func=formatter(list(topics), lambda s: topic_label(s, topics)),
+        placeholder=t("any"),
     )
     select_from_url("rl_tier", "min_tier", ["", *TIERS], "")
     c5.selectbox(
