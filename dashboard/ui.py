@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from tracker.queries.common import TIERS
 
 TIER_COLORS: dict[str, Literal["red", "orange", "blue"]] = {"A": "red", "B": "orange", "C": "blue"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^])")
@@ -234,6 +235,17 @@ def paged_table(
             key=key,
             format_func=lambda p: t("page_n", page=p, pages=pages),
         )
+
+
+def tier_filter(where: Any, key: str) -> None:
+    """A CCF tier filter (A, B, C) in ``where`` (a column or ``st``); empty means any tier."""
+    where.multiselect(
+        t("tiers"),
+        list(TIERS),
+        key=key,
+        format_func=lambda x: f"CCF-{x}",
+        placeholder=t("any"),
+    )
 
 
 def formatter(options: Sequence[Any], label: Callable[[Any], str]) -> Callable[[Any], str]:

@@ -19,6 +19,7 @@ from dashboard.ui import (
     set_params,
     t,
     tier_badge,
+    tier_filter,
 )
 from tracker.queries.common import TIERS
 from tracker.queries.directory import DirectoryEntry
@@ -102,13 +103,7 @@ def main() -> None:
         key="cd_kind",
         format_func=formatter(KINDS, lambda k: t(k) if k else t("any")),
     )
-    c4.multiselect(
-        t("tiers"),
-        list(TIERS),
-        key="cd_tiers",
-        format_func=lambda x: f"CCF-{x}",
-        placeholder=t("any"),
-    )
+    tier_filter(c4, "cd_tiers")
     st.text_input(t("search_venue"), key="cd_q")
     domain_id = st.session_state["cd_domain"] or None
     kind = st.session_state["cd_kind"] or None

@@ -18,6 +18,7 @@ from dashboard.ui import (
     set_params,
     status_label,
     t,
+    tier_filter,
     topic_label,
 )
 from tracker.queries.common import TIERS
@@ -68,13 +69,7 @@ def main() -> None:
         format_func=formatter(list(topics), lambda s: topic_label(s, topics)),
         placeholder=t("any"),
     )
-    c2.multiselect(
-        t("tiers"),
-        list(TIERS),
-        key="pp_tiers",
-        format_func=lambda x: f"CCF-{x}",
-        placeholder=t("any"),
-    )
+    tier_filter(c2, "pp_tiers")
     c3.multiselect(
         t("status"),
         list(STATUSES),
