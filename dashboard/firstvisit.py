@@ -162,8 +162,8 @@ SHELL_SCRIPT = """<script>
   var path = location.pathname.replace(/\\/+$/, "");
   var cut = path.lastIndexOf("/");
   var name = path === root ? "" : path.slice(cut + 1);
+  if (!Object.prototype.hasOwnProperty.call(files, name)) return;
   var page = files[name];
-  if (!page) return;
   if (name) window.__streamlit = Object.assign(
     {BACKEND_BASE_URL: location.origin + path.slice(0, cut + 1)}, window.__streamlit);
   page.forEach(function (file) {
