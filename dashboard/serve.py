@@ -94,6 +94,22 @@ def settle() -> None:
         delta_generator._use_warning_has_been_displayed = True
 
 
+def speed_up_first_visits() -> list[str]:
+    """Apply :func:`dashboard.firstvisit.install`; say on stderr which steps did not take.
+
+    A step does not take when a Streamlit version lacks what it wraps: the dashboard works as
+    before, only a new browser's first visit is slower. Returns the steps that did not take.
+    """
+    missed = [step for step, took in firstvisit.install().items() if not took]
+    if missed:
+        print(
+            f"dashboard.serve: {', '.join(missed)} not applied (this Streamlit differs from the "
+            "one dashboard/firstvisit.py knows); first visits will be slower",
+            file=sys.stderr,
+        )
+    return missed
+
+
 def main(argv: list[str] | None = None) -> int:
     """Preload, then hand over to ``streamlit run dashboard/app.py`` with the given options."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -107,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     preload()
     settle()
-    firstvisit.install()
+    speed_up_first_visits()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(APP), *args]

@@ -6,7 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from dashboard.serve import APP, preload
+import pytest
+
+from dashboard import firstvisit
+from dashboard.serve import APP, preload, speed_up_first_visits
 from tracker.config import PROJECT_ROOT
 
 
@@ -70,3 +73,14 @@ def test_settle_freezes_the_imported_objects_and_skips_the_stack_walk() -> None:
     before, after, flag = done.stdout.split()
     assert int(before) == 0 and int(after) > 50_000
     assert flag == "True"
+
+
+def test_a_step_that_does_not_take_is_reported(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(firstvisit, "install", lambda: {"no_delay": True, "page_shell": False})
+    assert speed_up_first_visits() == ["page_shell"]
+    assert "page_shell not applied" in capsys.readouterr().err
+    monkeypatch.setattr(firstvisit, "install", lambda: {"no_delay": True, "page_shell": True})
+    assert speed_up_first_visits() == []
+    assert capsys.readouterr().err == ""
