@@ -18,7 +18,8 @@ waits of Streamlit's own go (docs/benchmarks.md, round 12):
   shell asks for the files of the page's elements with the bundle (``modulepreload``),
   found by name in Streamlit's build manifest (:func:`page_files`).
 
-Each step checks what it changes and leaves Streamlit as it is if a version lacks it.
+Each step leaves Streamlit as it is if a version lacks what it wraps (:mod:`dashboard.serve`
+then says so on stderr).
 """
 
 from __future__ import annotations
