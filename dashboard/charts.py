@@ -52,6 +52,7 @@ def heat_table(
     Rows keep the given order; a last column holds each row's total when ``total`` names it.
     """
     peak = max(counts.values(), default=0) or 1
+    r, g, b = HEAT_RGB
     head = _th(corner) + "".join(_th(c, right=True) for c in columns)
     if total:
         head += _th(total, right=True)
@@ -61,7 +62,6 @@ def heat_table(
         for column in columns:
             n = counts.get((row, column), 0)
             alpha = 0.08 + 0.72 * n / peak if n else 0
-            r, g, b = HEAT_RGB
             ink = "color:#fff;" if alpha > 0.5 else ""
             shade = f"background:rgba({r},{g},{b},{alpha:.2f});{ink}" if n else ""
             title = escape(f"{row} · {column}: {n:,}", quote=True)
@@ -142,14 +142,8 @@ def table(
     most room); the others keep each cell on one line.
     """
     head = "".join(_th(h) for h in headers)
-    styles = [
-        f"{_CELL};min-width:20em"
-        if wrap and i == wrap[0]
-        else f"{_CELL};min-width:8em"
-        if i in wrap
-        else f"{_CELL};white-space:nowrap"
-        for i in range(len(headers))
-    ]
+    room = {i: "min-width:8em" for i in wrap} | ({wrap[0]: "min-width:20em"} if wrap else {})
+    styles = [f"{_CELL};{room.get(i, 'white-space:nowrap')}" for i in range(len(headers))]
     body = []
     for row in rows:
         cells = []
